@@ -1,0 +1,42 @@
+// Bundles every runtime with esbuild. Entry points that do not exist yet are skipped, so the
+// build works while parts of the product are still being written.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const production = process.argv.includes('--production');
+
+const targets = [
+  // The extension host: Node, `vscode` provided by the editor. Mermaid must never end up here.
+  { entry: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node', external: ['vscode'] },
+  // The command line.
+  { entry: 'src/cli/main.ts', out: 'dist/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+  // The preview panel's page, with Mermaid bundled in (no network in a webview).
+  { entry: 'webview/main.ts', out: 'dist/webview/preview.js', platform: 'browser' },
+  // The script VS Code's Markdown preview loads to draw tcpseq fences.
+  { entry: 'src/markdown/preview/index.ts', out: 'dist/markdown-preview.js', platform: 'browser' },
+];
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (const t of targets) {
+  const entry = join(root, t.entry);
+  if (!existsSync(entry)) continue;
+  await build({
+    entryPoints: [entry],
+    outfile: join(root, t.out),
+    bundle: true,
+    platform: t.platform,
+    format: t.platform === 'node' ? 'cjs' : 'iife',
+    target: t.platform === 'node' ? 'node20' : 'chrome120',
+    external: t.external ?? [],
+    banner: t.banner ? { js: t.banner } : undefined,
+    sourcemap: production ? false : 'linked',
+    minify: production || t.platform === 'browser',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  const kb = (statSync(join(root, t.out)).size / 1024).toFixed(0);
+  console.log(`built ${t.out} (${kb} KB)`);
+}
