@@ -1,0 +1,92 @@
+// `tcpseq check FILE... [--format text|json]`: one line (or JSON element) per diagnostic.
+import { readFileSync } from 'node:fs';
+import { analyze, analyzeMarkdown } from '../core';
+import type { Diagnostic } from '../core';
+
+export interface FileDiagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Diagnostic['severity'];
+  readonly code: string;
+  readonly message: string;
+  readonly fix?: { line: number; column: number; endLine: number; endColumn: number; newText: string; title: string };
+}
+
+/** Markdown files are checked block by block; anything else is a tcpseq document. */
+export function isMarkdownFile(file: string): boolean {
+  return /\.(md|markdown|mdown|mkd)$/i.test(file);
+}
+
+/** Checks one file's text; positions count from 1 as the command line prints them. */
+export function checkText(file: string, text: string): FileDiagnostic[] {
+  const diagnostics = isMarkdownFile(file)
+    ? analyzeMarkdown(text).flatMap((b) => b.diagnostics)
+    : analyze(text).diagnostics;
+  return diagnostics.map((d) => ({
+    file,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    ...(d.fix && {
+      fix: {
+        line: d.fix.range.start.line + 1,
+        column: d.fix.range.start.character + 1,
+        endLine: d.fix.range.end.line + 1,
+        endColumn: d.fix.range.end.character + 1,
+        newText: d.fix.newText,
+        title: d.fix.title,
+      },
+    }),
+  }));
+}
+
+export async function runCheck(args: readonly string[]): Promise<number> {
+  let format = 'text';
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--format') format = args[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a === '--') files.push(...args.slice(i + 1)), (i = args.length);
+    else if (a.startsWith('-') && a !== '-') return usage(`unknown option '${a}'`);
+    else files.push(a);
+  }
+  if (format !== 'text' && format !== 'json') return usage(`--format must be text or json, not '${format}'`);
+  if (files.length === 0) return usage('no file to check');
+
+  const all: FileDiagnostic[] = [];
+  let unreadable = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    } catch (err) {
+      process.stderr.write(`tcpseq check: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      unreadable = true;
+      continue;
+    }
+    all.push(...checkText(file, text));
+  }
+
+  if (format === 'json') {
+    process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+  } else {
+    for (const d of all) {
+      process.stdout.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
+    }
+  }
+  if (unreadable) return 2;
+  return all.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`tcpseq check: ${problem}\nusage: tcpseq check FILE... [--format text|json]\n`);
+  return 2;
+}

@@ -1,0 +1,8 @@
+// The core's facade: everything the editor, the preview, the command line and the capture import
+// need from the tcpseq language. Pure TypeScript: no vscode, no DOM, no Node.
+export * from './types';
+export { analyze } from './analyze';
+export { parse } from './parser';
+export { findTcpseqBlocks, analyzeMarkdown } from './markdown';
+export type { TcpseqBlock, MarkdownBlockAnalysis } from './markdown';
+export { renderMessage } from './messages';

@@ -1,0 +1,16 @@
+// Activation: wires the language features, the preview and capture import. Nothing heavy happens
+// here; Mermaid never loads in the extension host (it lives in the webview bundle).
+import type * as vscode from 'vscode';
+import { registerLanguageFeatures } from './language';
+import { registerEditorFeatures } from './features';
+import { registerPreview } from './preview';
+import { registerCaptureImport } from './importCapture';
+
+export function activate(context: vscode.ExtensionContext): void {
+  registerLanguageFeatures(context);
+  registerEditorFeatures(context);
+  registerPreview(context);
+  registerCaptureImport(context);
+}
+
+export function deactivate(): void {}
