@@ -5,12 +5,15 @@ import { registerLanguageFeatures } from './language';
 import { registerEditorFeatures } from './features';
 import { registerPreview } from './preview';
 import { registerCaptureImport } from './importCapture';
+import { extendMarkdownIt } from '../markdown/plugin';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** `extendMarkdownIt` draws tcpseq fences in VS Code's Markdown preview. */
+export function activate(context: vscode.ExtensionContext): { extendMarkdownIt: typeof extendMarkdownIt } {
   registerLanguageFeatures(context);
   registerEditorFeatures(context);
   registerPreview(context);
   registerCaptureImport(context);
+  return { extendMarkdownIt };
 }
 
 export function deactivate(): void {}
