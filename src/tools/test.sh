@@ -27,6 +27,10 @@ npx mocha --reporter dot 'out/test/unit/**/*.test.js'
 if compgen -G 'test/grammar/*' >/dev/null; then
   echo "== grammar tests"
   npx vscode-tmgrammar-test -g syntaxes/tcpseq.tmLanguage.json 'test/grammar/*.tcpseq'
+  # The Markdown injection is tested against VS Code's own Markdown grammar (from code-server);
+  # the languages Markdown embeds are not loaded, so their "grammar not found" lines are dropped.
+  md_grammar=.vscode-test/code-server/node_modules/code-server/lib/vscode/extensions/markdown-basics/syntaxes/markdown.tmLanguage.json
+  npx vscode-tmgrammar-test -g "$md_grammar" 'test/grammar/*.md' 2> >(grep -v '^grammar not found for' >&2)
 fi
 
 if compgen -G 'out/test/browser/*.test.js' >/dev/null; then
