@@ -4,13 +4,15 @@ import { analyze } from '../core';
 import type { Analysis } from '../core';
 import { timelineToMermaid } from '../render/mermaid';
 import type { DiagramSource } from '../../webview/protocol';
+import { getAnalysis } from './analysisCache';
 
-/** The document's analysis. */
+/** The document's analysis: the one the diagnostics made for this version when there is one. */
 export function analysisFor(document: vscode.TextDocument): Analysis {
-  return analyze(document.getText());
+  // A file opened with the preview command but not (yet) in the tcpseq language is checked as tcpseq.
+  return getAnalysis(document) ?? analyze(document.getText());
 }
 
-/** Mermaid source and source map for the document's diagram. */
+/** Mermaid source and source map for the document's diagram, with its problems marked. */
 export function diagramFor(document: vscode.TextDocument): DiagramSource {
   const analysis = analysisFor(document);
   return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });

@@ -2,19 +2,10 @@
 // plugin (src/markdown/plugin.ts) left in the page, with Mermaid bundled in (no network there).
 import mermaid from 'mermaid';
 import { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS } from '../classes';
+import { currentTheme, FONT_FAMILY } from '../../../webview/theme';
 
 const SVG_CLASS = 'tcpseq-svg';
 const ERROR_CLASS = 'tcpseq-render-error';
-
-type MermaidTheme = 'default' | 'dark' | 'base';
-
-/** The preview's theme, from the classes VS Code puts on <body>. */
-function currentTheme(): { theme: MermaidTheme; highContrast: boolean } {
-  const body = document.body.classList;
-  const highContrast = body.contains('vscode-high-contrast') || body.contains('vscode-high-contrast-light');
-  const dark = body.contains('vscode-dark') || (body.contains('vscode-high-contrast') && !body.contains('vscode-high-contrast-light'));
-  return { theme: dark ? 'dark' : 'default', highContrast };
-}
 
 /** Drawn SVGs by theme and source, so that typing elsewhere in the file redraws nothing. */
 const cache = new Map<string, string>();
@@ -23,21 +14,26 @@ let counter = 0;
 /** Renders run one after another: Mermaid keeps global state while it draws. */
 let queue: Promise<void> = Promise.resolve();
 
+/**
+ * Sets Mermaid up for the preview's current theme (VS Code's body classes and colours), with the
+ * preview panel's palette so a diagram looks the same in both; returns the theme's key.
+ */
 function configure(): string {
-  const { theme, highContrast } = currentTheme();
-  const key = `${theme}${highContrast ? '-hc' : ''}`;
-  if (key !== configuredTheme) {
+  const theme = currentTheme(document.body);
+  if (theme.key !== configuredTheme) {
     mermaid.initialize({
       startOnLoad: false,
       securityLevel: 'strict',
-      theme,
-      // High contrast: black or white lines, as the rest of the preview.
-      ...(highContrast ? { themeVariables: { lineColor: theme === 'dark' ? '#ffffff' : '#000000' } } : {}),
-      sequence: { useMaxWidth: true, mirrorActors: false },
+      theme: 'base',
+      themeVariables: theme.variables,
+      fontFamily: FONT_FAMILY,
+      htmlLabels: false,
+      suppressErrorRendering: true,
+      sequence: { mirrorActors: true, wrap: false, noteAlign: 'center', messageAlign: 'center', useMaxWidth: true },
     });
-    configuredTheme = key;
+    configuredTheme = theme.key;
   }
-  return key;
+  return theme.key;
 }
 
 async function drawContainer(container: HTMLElement): Promise<void> {
