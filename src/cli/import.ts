@@ -1,5 +1,107 @@
-/** `tcpseq import CAPTURE [-o OUT]`. */
-export async function runImport(_args: readonly string[]): Promise<number> {
-  process.stderr.write('tcpseq import: not available in this build yet\n');
+// `tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT] [--relative] [--limit N]
+//  [--wait-threshold MS] [--no-win]`: a pcap or pcapng capture -> a tcpseq document.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { readCapture, splitConnections, describeConnection, selectConnection, convertConnection } from '../capture';
+
+const USAGE = `usage: tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT]
+                     [--relative] [--limit N] [--wait-threshold MS] [--no-win]`;
+
+export async function runImport(args: readonly string[]): Promise<number> {
+  let file: string | undefined;
+  let out: string | undefined;
+  let list = false;
+  let connection: string | undefined;
+  let relative = false;
+  let limit: number | undefined;
+  let waitThresholdMs: number | undefined;
+  let window = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string | undefined => {
+      const eq = a.indexOf('=');
+      return a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : args[++i];
+    };
+    const name = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    switch (name) {
+      case '-o': case '--output': out = value(); if (!out) return usage(`${name} needs a file name`); break;
+      case '--list': list = true; break;
+      case '--connection': connection = value(); if (!connection) return usage('--connection needs N or ADDR:PORT'); break;
+      case '--relative': relative = true; break;
+      case '--no-win': window = false; break;
+      case '--limit': {
+        const n = nonNegative(value());
+        if (n === undefined) return usage('--limit needs a whole number of packets');
+        limit = n;
+        break;
+      }
+      case '--wait-threshold': {
+        const n = nonNegative(value());
+        if (n === undefined) return usage('--wait-threshold needs a whole number of milliseconds');
+        waitThresholdMs = n;
+        break;
+      }
+      default:
+        if (a.startsWith('-') && a !== '-') return usage(`unknown option '${a}'`);
+        if (file !== undefined) return usage('one capture at a time');
+        file = a;
+    }
+  }
+  if (file === undefined) return usage('no capture file');
+
+  let bytes: Uint8Array;
+  try {
+    bytes = file === '-' ? readFileSync(0) : readFileSync(file);
+  } catch (err) {
+    process.stderr.write(`tcpseq import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    return 2;
+  }
+  const capture = readCapture(bytes);
+  for (const w of capture.warnings) process.stderr.write(`tcpseq import: ${file}: warning: ${w}\n`);
+  if (capture.error) {
+    if (capture.packets.length === 0) {
+      process.stderr.write(`tcpseq import: ${file}: ${capture.error}\n`);
+      return 2;
+    }
+    // What came before the damage is still worth having.
+    process.stderr.write(`tcpseq import: ${file}: warning: ${capture.error}; using the ${capture.packets.length} TCP segments before it\n`);
+  }
+  const connections = splitConnections(capture.packets);
+  if (list) {
+    if (connections.length === 0) process.stderr.write(`tcpseq import: ${file}: no TCP segment in ${capture.frameCount} frames\n`);
+    for (const c of connections) process.stdout.write(describeConnection(c) + '\n');
+    return 0;
+  }
+  const selected = selectConnection(connections, connection);
+  if (typeof selected === 'string') {
+    process.stderr.write(`tcpseq import: ${file}: ${selected}\n`);
+    return 2;
+  }
+  if (connection === undefined && connections.length > 1) {
+    process.stderr.write(`tcpseq import: ${file}: ${connections.length} connections; importing the first (see --list and --connection)\n`);
+  }
+  const result = convertConnection(selected, {
+    relative, limit, waitThresholdMs, window, source: file === '-' ? undefined : basename(file),
+  });
+  for (const w of result.warnings) process.stderr.write(`tcpseq import: warning: ${w}\n`);
+  if (out) {
+    try {
+      writeFileSync(out, result.text);
+    } catch (err) {
+      process.stderr.write(`tcpseq import: cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 2;
+    }
+  } else {
+    process.stdout.write(result.text);
+  }
+  return 0;
+}
+
+function nonNegative(text: string | undefined): number | undefined {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`tcpseq import: ${message}\n${USAGE}\n`);
   return 2;
 }

@@ -1,5 +1,127 @@
-/** `tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N]`. */
-export async function runRender(_args: readonly string[]): Promise<number> {
-  process.stderr.write('tcpseq render: not available in this build yet\n');
-  return 2;
+// `tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]`:
+// the diagram outside the editor. SVG and PNG come from the preview page itself, run in headless
+// Chromium, so they are the same files the panel exports.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { analyze, findTcpseqBlocks } from '../core';
+import { timelineToMermaid, type DiagramSource } from '../render/mermaid';
+import { isMarkdownFile } from './check';
+
+const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]
+  FILE         a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
+  --to         mermaid: the Mermaid source; svg, png: the drawing (needs Chromium)
+  -o OUT       the file to write; mermaid and svg go to standard output without it, png needs it
+  --theme      the colours (default light)`;
+
+const FORMATS = ['mermaid', 'svg', 'png'] as const;
+type Format = (typeof FORMATS)[number];
+const THEMES = { light: 'vscode-light', dark: 'vscode-dark', 'high-contrast': 'vscode-high-contrast' } as const;
+
+interface RenderArgs {
+  readonly file: string;
+  readonly to: Format;
+  readonly out?: string;
+  readonly block?: number;
+  readonly theme: keyof typeof THEMES;
+}
+
+/** Parses the arguments; a string is a usage error. */
+export function parseRenderArgs(args: readonly string[]): RenderArgs | string {
+  let file: string | undefined;
+  let to: string | undefined;
+  let out: string | undefined;
+  let block: string | undefined;
+  let theme = 'light';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.indexOf('=');
+    const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const take = () => inline ?? args[++i];
+    if (name === '--to') to = take();
+    else if (name === '-o' || name === '--output') out = take();
+    else if (name === '--block') block = take();
+    else if (name === '--theme') theme = take() ?? '';
+    else if (name === '-h' || name === '--help') return '';
+    else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
+    else if (file === undefined) file = a;
+    else return `one FILE only (got '${file}' and '${a}')`;
+  }
+  if (file === undefined) return 'a FILE is required';
+  if (to === undefined) return '--to is required';
+  if (!(FORMATS as readonly string[]).includes(to)) return `--to must be mermaid, svg or png (got '${to}')`;
+  if (to === 'png' && !out) return 'png needs -o OUT (a PNG is not written to a terminal)';
+  if (!(theme in THEMES)) return `--theme must be light, dark or high-contrast (got '${theme}')`;
+  let blockNumber: number | undefined;
+  if (block !== undefined) {
+    blockNumber = Number(block);
+    if (!/^\d+$/.test(block) || blockNumber < 1) return `--block must be a number from 1 (got '${block}')`;
+  }
+  return { file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES };
+}
+
+/** The Mermaid diagram of a file (its chosen block for Markdown); a string is the reason it has none. */
+export function diagramOfFile(file: string, text: string, block?: number): DiagramSource | string {
+  if (!isMarkdownFile(file)) {
+    if (block !== undefined) return `--block applies to Markdown files only`;
+    const analysis = analyze(text);
+    return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });
+  }
+  const blocks = findTcpseqBlocks(text);
+  if (blocks.length === 0) return `${file} has no tcpseq block`;
+  const n = block ?? 1;
+  const chosen = blocks[n - 1];
+  if (!chosen) return `${file} has ${blocks.length} tcpseq block${blocks.length === 1 ? '' : 's'}, not ${n}`;
+  const analysis = analyze(chosen.text);
+  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, lineOffset: chosen.startLine });
+}
+
+export async function runRender(args: readonly string[]): Promise<number> {
+  const parsed = parseRenderArgs(args);
+  if (typeof parsed === 'string') {
+    process.stderr.write((parsed ? `tcpseq render: ${parsed}\n\n` : '') + USAGE + '\n');
+    return parsed ? 2 : 0;
+  }
+  let text: string;
+  try {
+    text = readFileSync(parsed.file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    return 2;
+  }
+  const diagram = diagramOfFile(parsed.file, text, parsed.block);
+  if (typeof diagram === 'string') {
+    process.stderr.write(`tcpseq render: ${diagram}\n`);
+    return 2;
+  }
+
+  let output: string | Buffer;
+  if (parsed.to === 'mermaid') {
+    output = diagram.source;
+  } else {
+    try {
+      // Loaded here so that `--to mermaid` (and `tcpseq check`) never need Chromium.
+      const { ChromiumRenderer } = await import('../render/chromium');
+      const renderer = await ChromiumRenderer.launch({ theme: THEMES[parsed.theme] });
+      try {
+        await renderer.render(diagram);
+        output = parsed.to === 'svg' ? await renderer.svg() : await renderer.png();
+      } finally {
+        await renderer.close();
+      }
+    } catch (err) {
+      process.stderr.write(`tcpseq render: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+  }
+
+  if (parsed.out) {
+    try {
+      writeFileSync(parsed.out, output);
+    } catch (err) {
+      process.stderr.write(`tcpseq render: cannot write ${parsed.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 2;
+    }
+  } else {
+    process.stdout.write(output);
+  }
+  return 0;
 }

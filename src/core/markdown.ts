@@ -59,22 +59,25 @@ export function findTcpseqBlocks(markdown: string): TcpseqBlock[] {
   return blocks;
 }
 
-/** Moves a range inside a block to the Markdown file's coordinates. */
-export function blockRangeToMarkdown(block: TcpseqBlock, r: Range): Range {
+/** Moves a range of a block's analysis (Markdown lines, block columns) into the Markdown file. */
+function toMarkdown(block: TcpseqBlock, r: Range): Range {
   const at = (p: Range['start']) => ({
-    line: block.startLine + p.line,
-    character: p.character + (block.stripped[p.line] ?? 0),
+    line: p.line,
+    character: p.character + (block.stripped[p.line - block.startLine] ?? 0),
   });
   return { start: at(r.start), end: at(r.end) };
 }
 
-/** Checks every tcpseq block of a Markdown file. */
+/**
+ * Checks every tcpseq block of a Markdown file. Each block is analysed at its own lines, so
+ * messages (`the SYN at line 14`) and the timeline speak of Markdown lines.
+ */
 export function analyzeMarkdown(markdown: string, options?: AnalyzeOptions): MarkdownBlockAnalysis[] {
   return findTcpseqBlocks(markdown).map((block) => {
-    const analysis = analyze(block.text, options);
+    const analysis = analyze('\n'.repeat(block.startLine) + block.text, options);
     const diagnostics = analysis.diagnostics.map((d): Diagnostic => {
-      const fix: Fix | undefined = d.fix && { ...d.fix, range: blockRangeToMarkdown(block, d.fix.range) };
-      return { ...d, range: blockRangeToMarkdown(block, d.range), fix };
+      const fix: Fix | undefined = d.fix && { ...d.fix, range: toMarkdown(block, d.fix.range) };
+      return { ...d, range: toMarkdown(block, d.range), fix };
     });
     return { block, analysis, diagnostics };
   });

@@ -1,4 +1,512 @@
-import type { ParsedDocument } from './types';
+// The tcpseq parser: one statement per line, every token with its exact range. A bad line gets a
+// syntax diagnostic and is left out; it never hides the lines after it.
+import { msg, renderMessage } from './messages';
+import { FLAGS, TCP_STATES } from './types';
+import type {
+  Arrow, Diagnostic, Duration, Expr, Fix, Flag, Message, ParsedDocument, Range, SegmentField,
+  SegmentStatement, Statement, TcpState, Token,
+} from './types';
+
+const TWO_32 = 4294967296;
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+const FLAG_SET: ReadonlySet<string> = new Set(FLAGS);
+const KEYWORDS = new Set(['title', 'participant', 'par', 'end', 'wait', 'msl', 'note']);
+
+/** Accepted spellings of state names, after upper-casing and `_` -> `-`. */
+const STATE_ALIASES: Readonly<Record<string, TcpState>> = {
+  'SYN-RCVD': 'SYN-RECEIVED',
+  'SYN-RECV': 'SYN-RECEIVED',
+  ESTAB: 'ESTABLISHED',
+  'FIN-WAIT1': 'FIN-WAIT-1',
+  'FIN-WAIT2': 'FIN-WAIT-2',
+};
+/** Common misspellings: accepted with a warning that offers the canonical name. */
+const STATE_MISSPELLINGS: Readonly<Record<string, TcpState>> = {
+  'SYN-SEND': 'SYN-SENT',
+};
+
+/** Resolves a written state name: the canonical state, whether it is a misspelling, or nothing. */
+export function resolveStateName(written: string): { state: TcpState; misspelt: boolean } | undefined {
+  const key = written.toUpperCase().replace(/_/g, '-');
+  if ((TCP_STATES as readonly string[]).includes(key)) return { state: key as TcpState, misspelt: false };
+  if (STATE_ALIASES[key]) return { state: STATE_ALIASES[key], misspelt: false };
+  if (STATE_MISSPELLINGS[key]) return { state: STATE_MISSPELLINGS[key], misspelt: true };
+  return undefined;
+}
+
+/** Builds a diagnostic from a message. */
+export function diagnostic(
+  range: Range, severity: Diagnostic['severity'], code: string, message: Message, fix?: Fix,
+): Diagnostic {
+  return fix
+    ? { range, severity, code, message: renderMessage(message), messageData: message, fix }
+    : { range, severity, code, message: renderMessage(message), messageData: message };
+}
+
+/** Splits text into lines the way editors count them (\r\n, \r or \n). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** Where the comment starts on a line (or the line's length): `#` outside a paired `"..."`. */
+export function commentStart(line: string): number {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 35 /* # */) return i;
+    if (c === 34 /* " */) {
+      const close = line.indexOf('"', i + 1);
+      if (close >= 0) i = close; // a paired string: skip it; an unpaired quote is a plain character
+    }
+  }
+  return line.length;
+}
+
+/** Parses a whole document. */
 export function parse(text: string): ParsedDocument {
-  return { statements: [], diagnostics: [], lineCount: text.split(/\r\n|\r|\n/).length };
+  const lines = splitLines(text);
+  const statements: Statement[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const st = new LineParser(lines[i], i, diagnostics).parse();
+    if (st) statements.push(st);
+  }
+  return { statements, diagnostics, lineCount: lines.length };
+}
+
+/** Parses one line. Errors go to `out`; a line with an error yields no statement. */
+class LineParser {
+  private pos = 0;
+  private readonly end: number;
+
+  constructor(private readonly text: string, private readonly line: number, private readonly out: Diagnostic[]) {
+    this.end = commentStart(text);
+    // Trailing spaces before the comment are not part of the statement.
+    while (this.end > 0 && isSpace(text.charCodeAt(this.end - 1))) this.end--;
+  }
+
+  parse(): Statement | undefined {
+    this.skipSpaces();
+    if (this.pos >= this.end) return undefined;
+    try {
+      return this.statement();
+    } catch (e) {
+      if (e instanceof SyntaxFailure) {
+        this.out.push(e.diagnostic);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  // -- helpers ---------------------------------------------------------------------------------
+
+  private range(start: number, end: number): Range {
+    return { start: { line: this.line, character: start }, end: { line: this.line, character: end } };
+  }
+
+  private fail(start: number, end: number, id: string, args?: Message['args'], code = 'syntax', fix?: Fix): never {
+    // Never an empty range where there is a character to point at.
+    const stop = end > start ? end : Math.min(start + 1, this.text.length);
+    const r = this.range(start, stop);
+    throw new SyntaxFailure(diagnostic(r, 'error', code, msg(id, args), fix));
+  }
+
+  private report(start: number, end: number, severity: Diagnostic['severity'], code: string, id: string, args?: Message['args'], fix?: Fix): void {
+    this.out.push(diagnostic(this.range(start, end), severity, code, msg(id, args), fix));
+  }
+
+  private skipSpaces(): void {
+    while (this.pos < this.end && isSpace(this.text.charCodeAt(this.pos))) this.pos++;
+  }
+
+  private ident(): Token | undefined {
+    IDENT.lastIndex = this.pos;
+    const m = IDENT.exec(this.text);
+    if (!m || m.index + m[0].length > this.end) return undefined;
+    const start = this.pos;
+    this.pos += m[0].length;
+    return { value: m[0], range: this.range(start, this.pos) };
+  }
+
+  private rest(): Token {
+    const start = this.pos;
+    this.pos = this.end;
+    return { value: this.text.slice(start, this.end), range: this.range(start, this.end) };
+  }
+
+  private wordEnd(from: number): number {
+    let i = from;
+    while (i < this.end && !isSpace(this.text.charCodeAt(i))) i++;
+    return i;
+  }
+
+  // -- statements ------------------------------------------------------------------------------
+
+  private statement(): Statement {
+    const start = this.pos;
+    const first = this.ident();
+    if (!first) {
+      this.fail(start, this.wordEnd(start), 'syntax.expectedStatement', { found: this.text.slice(start, this.wordEnd(start)) });
+    }
+    const keyword = first.value.toLowerCase();
+    const afterIdent = this.pos;
+    // A keyword followed by the end of the statement or a space; anything else (`title->S`,
+    // `end: CLOSED`) makes the word an endpoint name.
+    if (KEYWORDS.has(keyword) && (afterIdent === this.end || isSpace(this.text.charCodeAt(afterIdent)))) {
+      this.skipSpaces();
+      const lineRange = this.range(start, this.end);
+      switch (keyword) {
+        case 'title': {
+          if (this.pos >= this.end) this.fail(start, afterIdent, 'syntax.titleText');
+          return { kind: 'title', range: lineRange, text: this.rest() };
+        }
+        case 'participant': return this.participant(lineRange);
+        case 'par':
+        case 'end':
+          if (this.pos < this.end) this.fail(this.pos, this.end, 'syntax.nothingAfter', { keyword });
+          return { kind: keyword, range: lineRange };
+        case 'wait': {
+          const d = this.duration(true);
+          return { kind: 'wait', range: lineRange, duration: d.duration, durationRange: d.range };
+        }
+        case 'msl': {
+          const d = this.duration(false);
+          return { kind: 'msl', range: lineRange, ms: (d.duration as { ms: number }).ms, durationRange: d.range };
+        }
+        case 'note': return this.note(lineRange);
+      }
+    }
+    this.skipSpaces();
+    // `ID: STATE`
+    if (this.text.charCodeAt(this.pos) === 58 /* : */) {
+      this.pos++;
+      this.skipSpaces();
+      return this.stateLine(first, start);
+    }
+    return this.segment(first, start);
+  }
+
+  private participant(lineRange: Range): Statement {
+    const id = this.ident();
+    if (!id) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.participantId');
+    this.skipSpaces();
+    if (this.pos >= this.end) return { kind: 'participant', range: lineRange, id };
+    const asStart = this.pos;
+    const kw = this.ident();
+    if (!kw || kw.value.toLowerCase() !== 'as') this.fail(asStart, this.wordEnd(asStart), 'syntax.participantAs', { found: this.text.slice(asStart, this.wordEnd(asStart)) });
+    this.skipSpaces();
+    if (this.pos >= this.end) this.fail(asStart, this.pos, 'syntax.participantLabel');
+    return { kind: 'participant', range: lineRange, id, label: this.rest() };
+  }
+
+  private note(lineRange: Range): Statement {
+    const placeStart = this.pos;
+    const w1 = this.ident();
+    let placement: 'over' | 'left of' | 'right of' | undefined;
+    if (w1 && w1.value.toLowerCase() === 'over') placement = 'over';
+    else if (w1 && (w1.value.toLowerCase() === 'left' || w1.value.toLowerCase() === 'right')) {
+      this.skipSpaces();
+      const w2 = this.ident();
+      if (w2 && w2.value.toLowerCase() === 'of') placement = w1.value.toLowerCase() === 'left' ? 'left of' : 'right of';
+    }
+    if (!placement) this.fail(placeStart, this.wordEnd(placeStart), 'syntax.notePlacement');
+    const endpoints: Token[] = [];
+    for (;;) {
+      this.skipSpaces();
+      const id = this.ident();
+      if (!id) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.noteEndpoint');
+      endpoints.push(id);
+      this.skipSpaces();
+      if (this.text.charCodeAt(this.pos) === 44 /* , */ && endpoints.length < 2 && placement === 'over') {
+        this.pos++;
+        continue;
+      }
+      break;
+    }
+    if (this.text.charCodeAt(this.pos) !== 58 /* : */) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.noteColon');
+    this.pos++;
+    this.skipSpaces();
+    return { kind: 'note', range: lineRange, placement, endpoints, text: this.rest() };
+  }
+
+  private duration(allowMsl: boolean): { duration: Duration; range: Range } {
+    const start = this.pos;
+    const raw = this.text.slice(start, this.end);
+    this.pos = this.end;
+    const m = /^(\d+(?:\.\d+)?)?\s*(\*)?\s*(ms|s|sec|min|h|msl)$/i.exec(raw);
+    const r = this.range(start, this.end);
+    if (!m || (m[2] && (!m[1] || m[3].toLowerCase() !== 'msl')) || (!m[1] && m[3].toLowerCase() !== 'msl')) {
+      this.fail(start, this.end, allowMsl ? 'syntax.waitDuration' : 'syntax.mslDuration', { found: raw });
+    }
+    const n = m[1] === undefined ? 1 : Number(m[1]);
+    const unit = m[3].toLowerCase();
+    if (unit === 'msl') {
+      if (!allowMsl) this.fail(start, this.end, 'syntax.mslInMsl');
+      return { duration: { msl: n }, range: r };
+    }
+    const factor = unit === 'ms' ? 1 : unit === 's' || unit === 'sec' ? 1000 : unit === 'min' ? 60000 : 3600000;
+    return { duration: { ms: n * factor }, range: r };
+  }
+
+  private stateLine(endpoint: Token, start: number): Statement {
+    const sStart = this.pos;
+    if (sStart >= this.end) this.fail(endpoint.range.start.character, this.end, 'syntax.stateMissing', { endpoint: endpoint.value });
+    const sEnd = this.wordEnd(sStart);
+    const written = this.text.slice(sStart, sEnd);
+    const stateToken: Token = { value: written, range: this.range(sStart, sEnd) };
+    this.pos = sEnd;
+    this.skipSpaces();
+    if (this.pos < this.end) this.fail(this.pos, this.end, 'syntax.stateExtra');
+    const resolved = resolveStateName(written);
+    const range = this.range(start, this.end);
+    if (!resolved) {
+      const suggestion = closestState(written);
+      const fix: Fix | undefined = suggestion
+        ? { range: stateToken.range, newText: suggestion, title: `Change to ${suggestion}`, titleMessage: msg('fix.changeTo', { value: suggestion }) }
+        : undefined;
+      this.report(sStart, sEnd, 'error', 'unknown-state', suggestion ? 'state.unknownSuggest' : 'state.unknown', { written, suggestion: suggestion ?? '' }, fix);
+      return { kind: 'state', range, endpoint, stateToken };
+    }
+    return { kind: 'state', range, endpoint, stateToken, state: resolved.state, misspelt: resolved.misspelt || undefined };
+  }
+
+  private segment(from: Token, start: number): SegmentStatement {
+    const arrowStart = this.pos;
+    const a = this.text.slice(arrowStart, arrowStart + 2);
+    let arrow: Arrow;
+    if (a === '->') arrow = '->';
+    else if (a === '~>') arrow = '~>';
+    else if (a === '-x' || a === '-X') arrow = '-x';
+    else {
+      this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: this.text.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
+    }
+    this.pos += 2;
+    const arrowTok: Token<Arrow> = { value: arrow, range: this.range(arrowStart, this.pos) };
+    this.skipSpaces();
+    const to = this.ident();
+    if (!to) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.expectedReceiver');
+    this.skipSpaces();
+    // Mermaid's `C->S: SYN` form.
+    if (this.text.charCodeAt(this.pos) === 58 /* : */) {
+      this.pos++;
+      this.skipSpaces();
+    }
+    // The label starts at the first `:` of what remains.
+    const colon = this.text.indexOf(':', this.pos);
+    const bodyEnd = colon >= 0 && colon < this.end ? colon : this.end;
+    let label: Token | undefined;
+    if (bodyEnd < this.end) {
+      let ls = bodyEnd + 1;
+      while (ls < this.end && isSpace(this.text.charCodeAt(ls))) ls++;
+      let value = this.text.slice(ls, this.end);
+      // A label written entirely in quotes is shown without them.
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      label = { value, range: this.range(ls, this.end) };
+    }
+
+    const flags: Token<Flag>[] = [];
+    const fields: Partial<Record<SegmentField['name'], SegmentField>> = {};
+    let flagsStart = -1;
+    let flagsEnd = -1;
+    const body = this.text;
+    let i = this.pos;
+    while (i < bodyEnd) {
+      const c = body.charCodeAt(i);
+      // Flag separators and spaces.
+      if (isSpace(c) || c === 44 || c === 43 || c === 124 || c === 45) { i++; continue; }
+      IDENT.lastIndex = i;
+      const m = IDENT.exec(body);
+      if (!m || m.index !== i) {
+        const we = wordEndIn(body, i, bodyEnd);
+        this.fail(i, we, 'syntax.unexpected', { found: body.slice(i, we) });
+      }
+      const word = m[0];
+      const wStart = i;
+      let wEnd = i + word.length;
+      if (wEnd > bodyEnd) this.fail(wStart, bodyEnd, 'syntax.unexpected', { found: body.slice(wStart, bodyEnd) });
+      const lower = word.toLowerCase();
+      // `name=`: a field.
+      let j = wEnd;
+      while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
+      if (body.charCodeAt(j) === 61 /* = */) {
+        if (!['seq', 'ack', 'len', 'win', 'mss', 'wscale'].includes(lower)) {
+          this.fail(wStart, wEnd, 'syntax.unknownField', { found: word });
+        }
+        const name = lower as SegmentField['name'];
+        j++;
+        while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
+        let field: SegmentField;
+        if (name === 'seq' || name === 'ack') {
+          const { expr, end } = this.expr(j, bodyEnd, name);
+          field = { name, range: this.range(wStart, end), expr };
+          i = end;
+        } else {
+          const numEnd = digitsEnd(body, j, bodyEnd);
+          if (numEnd === j) this.fail(j, wordEndIn(body, j, bodyEnd), 'syntax.expectedNumber', { field: name });
+          const n = this.integer(j, numEnd);
+          field = { name, range: this.range(wStart, numEnd), number: n };
+          i = numEnd;
+          if (name === 'wscale' && n > 14) this.report(j, numEnd, 'error', 'wscale-range', 'syntax.wscaleRange', { value: n });
+        }
+        if (fields[name]) this.report(wStart, field.range.end.character, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
+        else fields[name] = field;
+        continue;
+      }
+      if (lower === 'sackok' || lower === 'old') {
+        if (fields[lower]) this.report(wStart, wEnd, 'error', 'duplicate-field', 'syntax.duplicateField', { field: lower });
+        else fields[lower] = { name: lower, range: this.range(wStart, wEnd) };
+        i = wEnd;
+        continue;
+      }
+      const upper = word.toUpperCase();
+      if (FLAG_SET.has(upper)) {
+        if (flags.some((f) => f.value === upper)) {
+          this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: upper });
+        } else {
+          flags.push({ value: upper as Flag, range: this.range(wStart, wEnd) });
+        }
+        if (flagsStart < 0) flagsStart = wStart;
+        flagsEnd = wEnd;
+        i = wEnd;
+        continue;
+      }
+      void wEnd;
+      wEnd = wordEndIn(body, wStart, bodyEnd);
+      this.fail(wStart, wEnd, 'syntax.unknownWord', { found: body.slice(wStart, wEnd) });
+    }
+    const range = this.range(start, this.end);
+    const st: SegmentStatement = {
+      kind: 'segment', range, from, to, arrow: arrowTok, flags,
+      flagsRange: flagsStart >= 0 ? this.range(flagsStart, flagsEnd) : undefined,
+      ...fields, label,
+    };
+    return st;
+  }
+
+  /** Parses `EXPR`: terms joined by + or -, at most one variable, with a plus sign. */
+  private expr(from: number, limit: number, field: string): { expr: Expr; end: number } {
+    const body = this.text;
+    let i = from;
+    let variable: string | undefined;
+    let offset = 0;
+    let sign = 1;
+    let lastEnd = from;
+    let expectTerm = true;
+    for (;;) {
+      while (i < limit && isSpace(body.charCodeAt(i))) i++;
+      if (expectTerm) {
+        const c = body.charCodeAt(i);
+        if (i < limit && c >= 48 && c <= 57) {
+          const e = digitsEnd(body, i, limit);
+          const n = this.integer(i, e);
+          offset = (offset + sign * n) % TWO_32;
+          i = lastEnd = e;
+        } else {
+          IDENT.lastIndex = i;
+          const m = i < limit ? IDENT.exec(body) : null;
+          if (!m || m.index !== i || i + m[0].length > limit) {
+            this.fail(lastEnd === from ? from : i, wordEndIn(body, i, limit), 'syntax.expectedTerm', { field });
+          }
+          if (variable !== undefined) this.fail(i, i + m[0].length, 'syntax.twoVariables', { field });
+          if (sign < 0) this.fail(i, i + m[0].length, 'syntax.negativeVariable', { name: m[0] });
+          variable = m[0];
+          i = lastEnd = i + m[0].length;
+        }
+        expectTerm = false;
+        continue;
+      }
+      // After a term: `+` or `-` continues the sum only when a term follows.
+      const c = body.charCodeAt(i);
+      if (i < limit && (c === 43 || c === 45)) {
+        let k = i + 1;
+        while (k < limit && isSpace(body.charCodeAt(k))) k++;
+        const d = body.charCodeAt(k);
+        const startsTerm = k < limit && ((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 95);
+        // `seq=x+1 len=5`: a field name after the operator is not a term.
+        if (startsTerm && !looksLikeFieldOrFlag(body, k, limit)) {
+          sign = c === 43 ? 1 : -1;
+          i = k;
+          expectTerm = true;
+          continue;
+        }
+      }
+      break;
+    }
+    offset = ((offset % TWO_32) + TWO_32) % TWO_32;
+    return {
+      expr: { variable, offset, range: this.range(from, lastEnd), text: body.slice(from, lastEnd) },
+      end: lastEnd,
+    };
+  }
+
+  private integer(start: number, end: number): number {
+    const s = this.text.slice(start, end);
+    const n = Number(s);
+    if (s.length > 10 || n >= TWO_32) this.fail(start, end, 'syntax.numberTooLarge', { value: s });
+    return n;
+  }
+}
+
+class SyntaxFailure {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 0xa0 || c === 0xfeff;
+}
+
+function digitsEnd(s: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  return i;
+}
+
+function wordEndIn(s: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit && !isSpace(s.charCodeAt(i))) i++;
+  return Math.max(i, Math.min(from + 1, limit));
+}
+
+/** True where an identifier at `at` is a field (`len=`), `old`, `sackok` or a flag, not a variable. */
+function looksLikeFieldOrFlag(s: string, at: number, limit: number): boolean {
+  IDENT.lastIndex = at;
+  const m = IDENT.exec(s);
+  if (!m || m.index !== at) return false;
+  let j = at + m[0].length;
+  while (j < limit && isSpace(s.charCodeAt(j))) j++;
+  if (s.charCodeAt(j) === 61) return true;
+  const w = m[0].toUpperCase();
+  return w === 'OLD' || w === 'SACKOK' || FLAG_SET.has(w);
+}
+
+/** The canonical state closest to a misspelt name (edit distance at most 3), if any. */
+export function closestState(written: string): TcpState | undefined {
+  const key = written.toUpperCase().replace(/_/g, '-');
+  if (key.length > 20) return undefined;
+  let best: TcpState | undefined;
+  let bestD = 4;
+  for (const s of TCP_STATES) {
+    const d = editDistance(key, s);
+    if (d < bestD) { bestD = d; best = s; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
 }

@@ -1,0 +1,1324 @@
+// The endpoint model (spec section 3): every statement runs through the TCBs of RFC 9293, and
+// every line gets its diagnostics and its timeline event. After a mistake the model goes on as if
+// the line had been written as expected, so one mistake gives one diagnostic.
+import { diagnostic } from './parser';
+import { msg } from './messages';
+import {
+  Origin, Variables, add, compare, numeric, resolve, same, show, unify,
+} from './seqspace';
+import type { SeqVal } from './seqspace';
+import { Connection, Tcb } from './tcb';
+import type { Reason, Segment, SentRecord } from './tcb';
+import type {
+  Diagnostic, Expr, Fix, Flag, Message, Participant, Range, SegmentEvent, SegmentRemark,
+  SegmentStatement, Severity, Statement, TcbSnapshot, TcpState, Timeline, TimelineEvent,
+  Transition, VariableBinding,
+} from './types';
+
+const DEFAULT_MSL_MS = 120_000;
+/** Above this many endpoints, a line's snapshots list only the endpoints it involves. */
+const SNAPSHOT_ALL_LIMIT = 32;
+const START_STATES: ReadonlySet<TcpState> = new Set<TcpState>(['CLOSED', 'LISTEN', 'ESTABLISHED']);
+
+interface Endpoint {
+  readonly id: string;
+  label: string;
+  readonly line: number;
+  /** The state set by `ID: STATE` before any segment. */
+  startState?: TcpState;
+  /** Set CLOSED explicitly: nothing listens there, a SYN is refused. */
+  explicitClosed: boolean;
+  /** A segment to or from it entered the model. */
+  active: boolean;
+  /** The peer of the connection it exchanged a segment with most recently. */
+  lastPeer?: string;
+}
+
+/** A timeline event while it is being built. */
+interface EventDraft {
+  kind: TimelineEvent['kind'];
+  line: number;
+  range: Range;
+  before: TcbSnapshot[];
+  transitions: Transition[];
+  arrivals: number[];
+  segment?: SegmentDraft;
+  waitMs?: number;
+  note?: TimelineEvent['note'];
+  state?: TimelineEvent['state'];
+  problems: Diagnostic[];
+  involved: Set<string>;
+}
+
+interface SegmentDraft {
+  from: string;
+  to: string;
+  arrow: SegmentEvent['arrow'];
+  flags: Flag[];
+  seq: SegmentEvent['seq'];
+  ack?: SegmentEvent['ack'];
+  len: number;
+  win?: number;
+  options: SegmentEvent['options'];
+  old: boolean;
+  label?: string;
+  inModel: boolean;
+  remarks: Set<SegmentRemark>;
+  arrivedAtLine?: number;
+  parBlock?: number;
+}
+
+export interface ModelResult {
+  readonly diagnostics: Diagnostic[];
+  readonly timeline: Timeline;
+}
+
+/** Runs a parsed document through the model. */
+export function runModel(statements: readonly Statement[], lineCount: number, defaultMslMs = DEFAULT_MSL_MS): ModelResult {
+  return new Model(defaultMslMs).run(statements, lineCount);
+}
+
+class Model {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly connections = new Map<string, Connection>();
+  private readonly vars = new Variables();
+  private readonly bindings: VariableBinding[] = [];
+  private readonly events: TimelineEvent[] = [];
+  private readonly segmentDrafts = new Map<number, SegmentDraft>();
+  private title?: string;
+  private mslMs: number;
+  private current?: EventDraft;
+  /** Inside `par`: the segments sent, waiting for the block's end to arrive. */
+  private par?: { line: number; range: Range; index: number; pending: Segment[] };
+  private parCount = 0;
+
+  constructor(defaultMslMs: number) {
+    this.mslMs = defaultMslMs;
+  }
+
+  run(statements: readonly Statement[], lineCount: number): ModelResult {
+    for (const st of statements) this.statement(st);
+    // End of document: an open `par` ends here, and whatever is in flight arrives.
+    const last = this.events[this.events.length - 1];
+    if (this.par) {
+      this.report(this.par.range, 'error', 'unclosed-par', msg('par.unclosed'));
+    }
+    if (last || this.par) {
+      const draft = this.draftFor(last);
+      if (this.par) this.endPar();
+      this.flushAll();
+      this.finishInto(last, draft);
+    }
+    void lineCount;
+    return {
+      diagnostics: this.diagnostics,
+      timeline: {
+        title: this.title,
+        participants: [...this.endpoints.values()].map((e): Participant => ({ id: e.id, label: e.label, line: e.line })),
+        events: this.events,
+        variables: this.bindings,
+        mslMs: this.mslMs,
+      },
+    };
+  }
+
+  // -- statements ------------------------------------------------------------------------------
+
+  private statement(st: Statement): void {
+    const line = st.range.start.line;
+    const ev: EventDraft = {
+      kind: st.kind, line, range: st.range, before: [], transitions: [], arrivals: [], problems: [],
+      involved: new Set(),
+    };
+    this.current = ev;
+    if (this.par && st.kind !== 'segment' && st.kind !== 'note' && st.kind !== 'end') {
+      if (st.kind === 'par') this.report(st.range, 'error', 'nested-par', msg('par.nested', { line: this.par.line + 1 }));
+      else this.report(st.range, 'error', 'not-in-par', msg('par.onlySegments', { kind: st.kind }));
+      this.finish(ev);
+      return;
+    }
+    ev.before = this.snapshots(ev.involved, true);
+    switch (st.kind) {
+      case 'title': this.title = st.text.value; break;
+      case 'participant': {
+        const e = this.endpoint(st.id.value, line);
+        if (st.label) e.label = st.label.value;
+        ev.involved.add(e.id);
+        break;
+      }
+      case 'note':
+        for (const t of st.endpoints) this.endpoint(t.value, line);
+        ev.note = { placement: st.placement, endpoints: st.endpoints.map((t) => t.value), text: st.text.value };
+        break;
+      case 'par':
+        this.par = { line, range: st.range, index: this.parCount++, pending: [] };
+        break;
+      case 'end':
+        if (!this.par) this.report(st.range, 'error', 'unmatched-end', msg('par.unmatchedEnd'));
+        else this.endPar();
+        break;
+      case 'wait': this.wait(st.duration, st.range); break;
+      case 'msl': this.mslMs = st.ms; break;
+      case 'state': this.stateLine(st); break;
+      case 'segment': this.segment(st); break;
+    }
+    this.finish(ev);
+  }
+
+  private finish(ev: EventDraft): void {
+    this.events.push(this.freeze(ev));
+    this.current = undefined;
+  }
+
+  private freeze(ev: EventDraft): TimelineEvent {
+    return {
+      kind: ev.kind,
+      line: ev.line,
+      range: ev.range,
+      before: ev.before,
+      after: this.snapshots(ev.involved, false),
+      transitions: ev.transitions,
+      arrivals: ev.arrivals,
+      inFlight: this.inFlightLines(),
+      segment: ev.segment && this.freezeSegment(ev.segment),
+      waitMs: ev.waitMs,
+      note: ev.note,
+      state: ev.state,
+      problems: ev.problems,
+    };
+  }
+
+  private freezeSegment(s: SegmentDraft): SegmentEvent {
+    return {
+      from: s.from, to: s.to, arrow: s.arrow, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len,
+      win: s.win, options: s.options, old: s.old, label: s.label, inModel: s.inModel,
+      remarks: [...s.remarks], arrivedAtLine: s.arrivedAtLine, parBlock: s.parBlock,
+    };
+  }
+
+  /** Reopens the last event so that end-of-document arrivals are recorded on it. */
+  private draftFor(last: TimelineEvent | undefined): EventDraft {
+    const ev: EventDraft = {
+      kind: last?.kind ?? 'end', line: last?.line ?? 0, range: last?.range ?? this.par!.range,
+      before: [...(last?.before ?? [])], transitions: [...(last?.transitions ?? [])],
+      arrivals: [...(last?.arrivals ?? [])], problems: [...(last?.problems ?? [])], involved: new Set(),
+    };
+    this.current = ev;
+    return ev;
+  }
+
+  private finishInto(last: TimelineEvent | undefined, ev: EventDraft): void {
+    // Segment events whose arrival line changed must be refrozen: they are drafts kept by line.
+    for (let i = 0; i < this.events.length; i++) {
+      const e = this.events[i];
+      const d = e.segment && this.segmentDrafts.get(e.line);
+      if (d && (d.arrivedAtLine !== e.segment!.arrivedAtLine || d.remarks.size !== e.segment!.remarks.length)) {
+        this.events[i] = { ...e, segment: this.freezeSegment(d) };
+      }
+    }
+    if (!last) return;
+    const idx = this.events.length - 1;
+    const frozen = this.events[idx];
+    this.events[idx] = {
+      ...frozen,
+      transitions: ev.transitions,
+      arrivals: ev.arrivals,
+      after: this.snapshots(ev.involved, false),
+      inFlight: [],
+      problems: ev.problems,
+    };
+    this.current = undefined;
+  }
+
+  // -- endpoints, connections, snapshots -------------------------------------------------------
+
+  private endpoint(id: string, line: number): Endpoint {
+    let e = this.endpoints.get(id);
+    if (!e) {
+      e = { id, label: id, line, explicitClosed: false, active: false };
+      this.endpoints.set(id, e);
+    }
+    return e;
+  }
+
+  private connection(a: string, b: string): Connection {
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    let c = this.connections.get(key);
+    if (!c) {
+      c = new Connection(this.newTcb(a, b), this.newTcb(b, a));
+      this.connections.set(key, c);
+    }
+    return c;
+  }
+
+  private newTcb(id: string, peer: string): Tcb {
+    const t = new Tcb(id, peer);
+    const start = this.endpoints.get(id)?.startState;
+    if (start === 'LISTEN') t.state = 'LISTEN';
+    return t;
+  }
+
+  /** The TCB an endpoint's state lines and snapshots speak of: its most recent connection. */
+  private currentTcb(id: string): Tcb | undefined {
+    const e = this.endpoints.get(id);
+    if (!e?.lastPeer) return undefined;
+    return this.connection(id, e.lastPeer).side(id);
+  }
+
+  private stateOf(id: string): TcpState {
+    const t = this.currentTcb(id);
+    if (t) return t.state;
+    const s = this.endpoints.get(id)?.startState;
+    return s ?? 'CLOSED';
+  }
+
+  private snapshots(involved: Set<string>, _before: boolean): TcbSnapshot[] {
+    const out: TcbSnapshot[] = [];
+    const all = this.endpoints.size <= SNAPSHOT_ALL_LIMIT;
+    for (const e of this.endpoints.values()) {
+      if (!all && !involved.has(e.id)) continue;
+      out.push(this.snapshot(e.id));
+    }
+    return out;
+  }
+
+  private snapshot(id: string): TcbSnapshot {
+    const t = this.currentTcb(id);
+    if (!t) return { endpoint: id, state: this.stateOf(id) };
+    return {
+      endpoint: id,
+      peer: t.peer,
+      state: t.state,
+      iss: t.iss && show(t.iss),
+      irs: t.irs && show(t.irs),
+      sndUna: t.sndUna && show(t.sndUna),
+      sndNxt: t.sndNxt && show(t.sndNxt),
+      rcvNxt: t.rcvNxt && show(t.rcvNxt),
+      sndWnd: t.sndWnd,
+    };
+  }
+
+  private inFlightLines(): number[] {
+    const lines: number[] = [];
+    for (const c of this.connections.values()) {
+      for (const q of c.inFlight.values()) for (const s of q) lines.push(s.line);
+    }
+    return lines;
+  }
+
+  // -- diagnostics -----------------------------------------------------------------------------
+
+  private report(range: Range, severity: Severity, code: string, message: Message, fix?: Fix): void {
+    const d = diagnostic(range, severity, code, message, fix);
+    this.diagnostics.push(d);
+    if (severity !== 'information') this.current?.problems.push(d);
+  }
+
+  private setState(t: Tcb, to: TcpState, line: number, reason: Message): void {
+    if (t.state === to) return;
+    const from = t.state;
+    t.state = to;
+    if (to === 'TIME-WAIT') t.timeWaitMs = 0;
+    this.current?.transitions.push({ endpoint: t.endpoint, peer: t.peer, from, to, causeLine: line, reason });
+    this.current?.involved.add(t.endpoint);
+  }
+
+  // -- state lines -----------------------------------------------------------------------------
+
+  private stateLine(st: Extract<Statement, { kind: 'state' }>): void {
+    const id = st.endpoint.value;
+    const e = this.endpoint(id, st.range.start.line);
+    this.current!.involved.add(id);
+    if (!st.state) return; // unknown name: reported by the parser
+    const written = st.stateToken.value;
+    if (!e.active) {
+      // Before any segment: the starting state.
+      if (!START_STATES.has(st.state)) {
+        this.report(st.stateToken.range, 'error', 'bad-start-state', msg('state.badStart', { endpoint: id, state: st.state }));
+        return;
+      }
+      if (st.misspelt) this.misspelt(st);
+      e.startState = st.state;
+      e.explicitClosed = st.state === 'CLOSED';
+      this.current!.state = { endpoint: id, written, computed: st.state };
+      return;
+    }
+    // Afterwards: an assertion. Segments in flight to it arrive first.
+    this.flushTo(id);
+    const computed = this.stateOf(id);
+    this.current!.state = { endpoint: id, written, computed };
+    if (computed !== st.state) {
+      const fix: Fix = { range: st.stateToken.range, newText: computed, title: `Change to ${computed}`, titleMessage: msg('fix.changeTo', { value: computed }) };
+      const why = this.stateHistory(id);
+      this.report(
+        st.stateToken.range, 'error', 'state-mismatch',
+        msg(st.misspelt ? 'state.mismatchMisspelt' : 'state.mismatch', { endpoint: id, computed, written: st.state, spelled: written, why }),
+        fix,
+      );
+    } else if (st.misspelt) {
+      this.misspelt(st);
+    }
+  }
+
+  private misspelt(st: Extract<Statement, { kind: 'state' }>): void {
+    const fix: Fix = { range: st.stateToken.range, newText: st.state!, title: `Change to ${st.state}`, titleMessage: msg('fix.changeTo', { value: st.state! }) };
+    this.report(st.stateToken.range, 'warning', 'misspelt-state', msg('state.misspelt', { written: st.stateToken.value, state: st.state! }), fix);
+  }
+
+  /** How an endpoint got to its state: the latest transition, in words. */
+  private stateHistory(id: string): Message {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const t = this.events[i].transitions;
+      for (let k = t.length - 1; k >= 0; k--) {
+        if (t[k].endpoint === id) return msg('state.since', { state: t[k].to, line: t[k].causeLine + 1, reason: t[k].reason });
+      }
+    }
+    return msg('state.sinceStart', { state: this.stateOf(id) });
+  }
+
+  // -- wait ------------------------------------------------------------------------------------
+
+  private wait(d: { ms: number } | { msl: number }, _range: Range): void {
+    const ms = 'ms' in d ? d.ms : d.msl * this.mslMs;
+    this.current!.waitMs = ms;
+    // In-flight segments arrive before the time passes.
+    this.flushAll();
+    for (const c of this.connections.values()) {
+      for (const t of [c.a, c.b]) {
+        for (const r of t.sent) r.waited = true;
+        if (t.state === 'TIME-WAIT') {
+          t.timeWaitMs += ms;
+          if (t.timeWaitMs >= 2 * this.mslMs - 1e-9) {
+            this.setState(t, 'CLOSED', this.current!.line, msg('reason.timeWaitOver'));
+            t.discard('CLOSED');
+          }
+        }
+      }
+    }
+  }
+
+  // -- segments: sending -----------------------------------------------------------------------
+
+  private segment(st: SegmentStatement): void {
+    const line = st.range.start.line;
+    const F = st.from.value;
+    const T = st.to.value;
+    const ev = this.current!;
+    this.endpoint(F, line);
+    this.endpoint(T, line);
+    ev.involved.add(F).add(T);
+    const flags = new Set(st.flags.map((f) => f.value));
+    const draft: SegmentDraft = {
+      from: F, to: T, arrow: st.arrow.value, flags: st.flags.map((f) => f.value),
+      seq: { text: st.seq?.expr?.text ?? '?', written: !!st.seq },
+      len: st.len?.number ?? 0, win: st.win?.number,
+      options: { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined },
+      old: !!st.old, label: st.label?.value, inModel: true, remarks: new Set(), parBlock: this.par?.index,
+    };
+    ev.segment = draft;
+    this.segmentDrafts.set(line, draft);
+
+    if (F === T) {
+      this.report(st.to.range, 'error', 'self-segment', msg('segment.self', { endpoint: F }));
+      draft.inModel = false;
+      return;
+    }
+    if (st.old && st.arrow.value !== '->') {
+      this.report(st.old.range, 'error', 'old-arrow', msg('segment.oldArrow'));
+    }
+    const conn = this.connection(F, T);
+    const s = conn.side(F);
+    const r = conn.side(T);
+    const syn = flags.has('SYN');
+    const fin = flags.has('FIN');
+    const rst = flags.has('RST');
+    const len = draft.len;
+
+    // Options belong on SYNs.
+    if (!syn) {
+      for (const f of [st.mss, st.wscale, st.sackok]) {
+        if (f) this.report(f.range, 'error', 'option-not-on-syn', msg('segment.optionNotOnSyn', { option: f.name }), removeFix(st, f.range));
+      }
+    }
+
+    if (st.old) {
+      this.oldDuplicate(st, draft, conn, s, r, flags);
+      return;
+    }
+
+    // In-flight segments to F whose end the written ack covers arrive before F sends.
+    const writtenAck = st.ack?.expr && this.peekExpr(st.ack.expr);
+    if (writtenAck) this.flushCovered(conn, T, writtenAck);
+
+    // The first segment of a connection: the implicit ESTABLISHED rule.
+    const eF = this.endpoints.get(F)!;
+    const eT = this.endpoints.get(T)!;
+    if (!conn.started) {
+      const okF = !eF.startState || eF.startState === 'ESTABLISHED';
+      const okT = !eT.startState || eT.startState === 'ESTABLISHED';
+      if (!syn && okF && okT && st.flags.length > 0) {
+        s.state = 'ESTABLISHED';
+        r.state = 'ESTABLISHED';
+      } else {
+        if (eF.startState === 'ESTABLISHED' && s.state === 'CLOSED') s.state = 'ESTABLISHED';
+        if (eT.startState === 'ESTABLISHED' && r.state === 'CLOSED') r.state = 'ESTABLISHED';
+      }
+    }
+
+    // Flags: none at all is an error; from a synchronized state the segment is taken as an ACK.
+    let hasAck = flags.has('ACK');
+    if (st.flags.length === 0) {
+      this.report(st.flagsRange ?? afterReceiver(st), 'error', 'missing-flags', msg('segment.noFlags'));
+      if (!s.synchronized) { draft.inModel = false; return; }
+      hasAck = true;
+    }
+    if (st.ack && !hasAck) {
+      if (s.synchronized) {
+        this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlag'), addAckFix(st));
+        hasAck = true;
+      } else {
+        this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st, st.ack.range));
+      }
+    } else if (!hasAck && !rst && s.synchronized) {
+      // Rule 3: textbooks draw `FIN seq=u` without ACK.
+      this.report(st.flagsRange ?? st.arrow.range, 'warning', 'missing-ack-flag', msg('segment.missingAck', { state: s.state }), addAckFix(st));
+      hasAck = true;
+    }
+
+    // Rule 4: what the sender's state allows.
+    if (!this.allowed(st, s, { syn, fin, rst, hasAck, len })) {
+      draft.inModel = false;
+      return;
+    }
+    conn.started = true;
+    eF.active = eT.active = true;
+    eF.lastPeer = T;
+    eT.lastPeer = F;
+    if (eF.explicitClosed && s.state !== 'CLOSED') eF.explicitClosed = false;
+
+    if (syn && len > 0) this.report(st.len!.range, 'warning', 'syn-with-data', msg('segment.synWithData', { len }));
+
+    // Rules 1 and 2: seq and ack.
+    const seq = this.checkSeq(st, draft, s, { syn, fin, rst, len, hasAck });
+    const ackNo = hasAck ? this.checkAck(st, draft, s, rst) : undefined;
+
+    const seg: Segment = {
+      line, from: F, to: T, syn, ack: hasAck, fin, rst, seq, ackNo, len,
+      win: st.win?.number, wscale: st.wscale?.number, old: false, remarks: draft.remarks, fate: 'in-flight',
+    };
+    this.windowCheck(st, s, seg);
+    this.afterSend(s, seg, draft);
+
+    // Arrival.
+    if (st.arrow.value === '-x') {
+      seg.fate = 'lost';
+    } else if (this.par && st.arrow.value === '->') {
+      this.par.pending.push(seg);
+    } else if (st.arrow.value === '~>') {
+      conn.queue(F).push(seg);
+    } else {
+      this.flushQueue(conn, F);
+      this.arrive(seg, line);
+    }
+  }
+
+  /** Rule 4: reports a segment the sender's state does not allow; true when allowed. */
+  private allowed(st: SegmentStatement, s: Tcb, f: { syn: boolean; fin: boolean; rst: boolean; hasAck: boolean; len: number }): boolean {
+    const state = s.state;
+    const flagsRange = st.flagsRange ?? st.arrow.range;
+    const flagRange = (name: Flag) => st.flags.find((t) => t.value === name)?.range ?? flagsRange;
+    const no = (range: Range, code: string, m: Message) => {
+      this.report(range, 'error', code, m);
+      return false;
+    };
+    if (f.rst) {
+      if (state === 'CLOSED' || state === 'LISTEN') {
+        if (!s.owedReset) return no(flagRange('RST'), 'segment-not-allowed', msg('rule.rstNothingToAnswer', { endpoint: s.endpoint, state }));
+      }
+      return true;
+    }
+    if (state === 'CLOSED' || state === 'LISTEN') {
+      if (f.syn && !f.hasAck && !f.fin) return true;
+      if (f.len > 0 && !f.syn) return no(st.len!.range, 'data-before-established', msg('rule.dataBeforeEstablished', { endpoint: s.endpoint, state }));
+      return no(flagsRange, 'segment-not-allowed', msg(state === 'CLOSED' ? 'rule.fromClosed' : 'rule.fromListen', { endpoint: s.endpoint }));
+    }
+    if (state === 'SYN-SENT' || state === 'SYN-RECEIVED') {
+      if (f.len > 0 && !f.syn) return no(st.len!.range, 'data-before-established', msg('rule.dataBeforeEstablished', { endpoint: s.endpoint, state }));
+      if (f.fin) return no(flagRange('FIN'), 'segment-not-allowed', msg('rule.finBeforeEstablished', { endpoint: s.endpoint, state }));
+      if (state === 'SYN-SENT' && !f.syn) return no(flagsRange, 'segment-not-allowed', msg('rule.synSentOnlySyn', { endpoint: s.endpoint }));
+      if (state === 'SYN-SENT' && f.hasAck) return no(flagRange('ACK'), 'segment-not-allowed', msg('rule.synSentNoAck', { endpoint: s.endpoint }));
+      if (state === 'SYN-RECEIVED' && !(f.syn && f.hasAck)) return no(flagsRange, 'segment-not-allowed', msg('rule.synReceivedSynAck', { endpoint: s.endpoint }));
+      return true;
+    }
+    // Synchronized states.
+    if (f.syn) {
+      if (state === 'TIME-WAIT') return true; // a new incarnation (warned when sent)
+      return no(flagRange('SYN'), 'syn-in-synchronized-state', msg('rule.synOnOpen', { endpoint: s.endpoint, state }));
+    }
+    const finSent = state === 'FIN-WAIT-1' || state === 'FIN-WAIT-2' || state === 'CLOSING' || state === 'TIME-WAIT' || state === 'LAST-ACK';
+    if (finSent) {
+      const seqV = st.seq?.expr ? this.peekExpr(st.seq.expr) : undefined;
+      const isRetransmission = seqV !== undefined && s.sent.some((r) => same(r.seq, seqV) || (r.dataSeq && same(r.dataSeq, seqV)));
+      if (f.fin && !isRetransmission && !(s.finSeq && seqV === undefined)) {
+        return no(flagRange('FIN'), 'data-after-fin', msg('rule.secondFin', { endpoint: s.endpoint, state }));
+      }
+      if (f.len > 0 && !isRetransmission) {
+        return no(st.len!.range, 'data-after-fin', msg('rule.dataAfterFin', { endpoint: s.endpoint, state }));
+      }
+      if (state === 'TIME-WAIT' && !s.ackOwed && !f.fin) {
+        return no(flagsRange, 'time-wait-ack', msg('rule.timeWaitNothingToAck', { endpoint: s.endpoint }));
+      }
+    }
+    return true;
+  }
+
+  /** Rule 1: the segment's seq. Returns the value the model goes on with. */
+  private checkSeq(st: SegmentStatement, draft: SegmentDraft, s: Tcb, f: { syn: boolean; fin: boolean; rst: boolean; len: number; hasAck: boolean }): SeqVal {
+    const space = `${s.endpoint}>${s.peer}`;
+    const line = st.range.start.line;
+    const field = st.seq;
+
+    // A SYN that opens (or reopens, or answers as the passive side first time): the ISS is free.
+    const freeIss = f.syn && !f.rst && (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'TIME-WAIT' || (s.state === 'SYN-RECEIVED' && !s.iss));
+    if (freeIss) {
+      if (s.state === 'TIME-WAIT') {
+        this.report(st.flags.find((t) => t.value === 'SYN')!.range, 'warning', 'reopen-from-time-wait', msg('rule.reopenFromTimeWait', { endpoint: s.endpoint, peer: s.peer }));
+      }
+      let v: SeqVal | undefined;
+      if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.iss', { endpoint: s.endpoint }));
+      if (!v) v = { origin: new Origin(space, `ISS_${s.endpoint}`), offset: 0 };
+      draft.seq = { text: field?.expr?.text ?? show(v), written: !!field };
+      return v;
+    }
+
+    // A RST answering a segment it could not accept (RFC 9293 3.5.2).
+    if (f.rst && s.owedReset) {
+      const expected = s.owedReset.seq;
+      return this.expectValue(st, draft, 'seq', expected, space, line, msg('reason.rstAnswer', { line: s.owedReset.line + 1 }), s.owedReset.ack ? 'zero' : 'ack');
+    }
+
+    // Retransmissions of the SYN (SYN-SENT) and of the SYN,ACK (SYN-RECEIVED).
+    if (f.syn && s.iss) {
+      const reason = msg('reason.synRetransmission');
+      const v = this.expectValue(st, draft, 'seq', s.iss, space, line, reason);
+      if (s.state === 'SYN-SENT' || s.sent.some((r) => r.segment.syn && r.segment.ack)) draft.remarks.add('retransmission');
+      return v;
+    }
+
+    let expected = s.sndNxt;
+    if (!expected) {
+      // Positions not known yet (a connection that starts ESTABLISHED): the first segment sets them.
+      let v: SeqVal | undefined;
+      if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.position', { endpoint: s.endpoint }));
+      if (!v) v = { origin: new Origin(space, `SND_${s.endpoint}`), offset: 0 };
+      s.sndNxt = s.sndUna = v;
+      s.sndNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+      draft.seq = { text: field?.expr?.text ?? show(v), written: !!field };
+      return v;
+    }
+
+    if (!field?.expr) {
+      draft.seq = { text: show(expected), written: false };
+      return expected;
+    }
+    const written = this.evalAgainst(field.expr, space, line, expected, msg('var.position', { endpoint: s.endpoint }));
+    if (written === 'space') {
+      draft.seq = { text: field.expr.text, written: true, expected: show(expected) };
+      return expected;
+    }
+    const d = compare(written, expected);
+    if (d === 0 || (d === undefined && unify(written, expected))) {
+      draft.seq = { text: field.expr.text, written: true };
+      return expected;
+    }
+
+    // Keep-alive: SND.NXT - 1, with nothing outstanding and everything received acknowledged.
+    if (d === -1 && !f.syn && !f.fin && !f.rst && f.len <= 1 && s.synchronized && s.sndUna && same(s.sndUna, s.sndNxt!) && !s.ackOwed) {
+      draft.seq = { text: field.expr.text, written: true };
+      draft.remarks.add('keep-alive');
+      this.report(field.range, 'information', 'keep-alive', msg('info.keepAlive'));
+      return written;
+    }
+
+    // Retransmission: the seq of an earlier segment with payload, SYN or FIN not yet acknowledged.
+    if ((f.len > 0 || f.syn || f.fin) && !f.rst) {
+      let original: SentRecord | undefined;
+      for (let i = s.sent.length - 1; i >= 0; i--) {
+        const r = s.sent[i];
+        if (same(r.seq, written) || (r.dataSeq && same(r.dataSeq, written))) { original = r; break; }
+      }
+      if (original) {
+        draft.seq = { text: field.expr.text, written: true };
+        const o = original.segment;
+        const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
+        const held = o.fate === 'accepted' || (o.fate === 'held' && receiver.held.includes(o));
+        if (held && !original.waited) {
+          draft.remarks.add('spurious-retransmission');
+          this.report(field.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }), {
+            range: field.expr.range, newText: show(expected), title: `Change to ${show(expected)}`, titleMessage: msg('fix.changeTo', { value: show(expected) }),
+          });
+        } else {
+          draft.remarks.add('retransmission');
+          this.report(field.range, 'information', 'retransmission', msg('info.retransmission', { line: o.line + 1 }));
+        }
+        return written;
+      }
+    }
+
+    // Data or FIN ahead of SND.NXT: a segment is missing before this line.
+    if (d !== undefined && d > 0 && (f.len > 0 || f.fin) && !f.rst) {
+      const last = add(written, -1);
+      this.report(field.range, 'error', 'seq-gap', msg('seq.gap', { written: field.expr.text, expected: show(expected), last: show(last), count: d }));
+      draft.seq = { text: field.expr.text, written: true, expected: show(expected) };
+      // As if a segment carrying the missing octets had been sent and had arrived just before.
+      const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
+      if (receiver.rcvNxt && same(receiver.rcvNxt, expected)) {
+        receiver.rcvNxt = written;
+        receiver.rcvNxtReason = { message: msg('reason.gapFilled', { line: line + 1 }), line };
+      }
+      s.sndNxt = written;
+      s.sndNxtReason = { message: msg('reason.gapFilled', { line: line + 1 }), line };
+      return written;
+    }
+
+    const reason = this.sndReason(s, f);
+    this.mismatch(st, 'seq', field.expr, expected, reason, draft);
+    return expected;
+  }
+
+  /** Rule 2: the segment's ack. */
+  private checkAck(st: SegmentStatement, draft: SegmentDraft, s: Tcb, rst: boolean): SeqVal {
+    const space = `${s.peer}>${s.endpoint}`;
+    const line = st.range.start.line;
+    const field = st.ack;
+    let expected: SeqVal | undefined;
+    let reason: Message | undefined;
+    if (rst && s.owedReset) {
+      expected = s.owedReset.ack;
+      if (!expected) {
+        // Answering a segment that had ACK: the RST needs no ack; check it only if known.
+        expected = s.rcvNxt;
+      }
+      reason = msg('reason.rstAnswerAck', { line: s.owedReset.line + 1 });
+    } else {
+      expected = s.rcvNxt;
+      reason = s.rcvNxtReason?.message;
+    }
+    if (!expected) {
+      let v: SeqVal | undefined;
+      if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.ackPosition', { endpoint: s.endpoint, peer: s.peer }));
+      if (!v) v = { origin: new Origin(space, `SND_${s.peer}`), offset: 0 };
+      if (!rst || !s.owedReset) {
+        s.rcvNxt = v;
+        s.rcvNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+      }
+      draft.ack = { text: field?.expr?.text ?? show(v), written: !!field };
+      return v;
+    }
+    if (!field?.expr) {
+      draft.ack = { text: show(expected), written: false };
+      return expected;
+    }
+    const written = this.evalAgainst(field.expr, space, line, expected, msg('var.ackPosition', { endpoint: s.endpoint, peer: s.peer }));
+    if (written !== 'space') {
+      const d = compare(written, expected);
+      if (d === 0 || (d === undefined && unify(written, expected))) {
+        draft.ack = { text: field.expr.text, written: true };
+        return expected;
+      }
+    }
+    if (written === 'space') {
+      draft.ack = { text: field.expr.text, written: true, expected: show(expected) };
+      return expected;
+    }
+    draft.ack = { text: field.expr.text, written: true, expected: show(expected) };
+    const d = compare(written, expected);
+    const why = reason ?? msg('reason.rcvNxt', { endpoint: s.endpoint });
+    const m = d !== undefined && d > 0
+      ? msg('ack.past', { expected: show(expected), reason: why, written: field.expr.text })
+      : d !== undefined && d < 0
+        ? msg('ack.below', { expected: show(expected), reason: why, written: field.expr.text })
+        : msg('ack.mismatch', { expected: show(expected), reason: why });
+    this.report(field.range, 'error', 'ack-mismatch', m, changeFix(field.expr.range, show(expected)));
+    return expected;
+  }
+
+  /** Reports a wrong seq (rule 1, other cases). */
+  private mismatch(st: SegmentStatement, name: 'seq', expr: Expr, expected: SeqVal, reason: Message, draft: SegmentDraft): void {
+    draft.seq = { text: expr.text, written: true, expected: show(expected) };
+    this.report(st.seq!.range, 'error', 'seq-mismatch', msg('seq.mismatch', { expected: show(expected), reason }), changeFix(expr.range, show(expected)));
+    void name;
+  }
+
+  /** Why SND.NXT is what it is, for a seq message. */
+  private sndReason(s: Tcb, f: { len: number; syn: boolean; fin: boolean }): Message {
+    const base = s.sndNxtReason?.message ?? msg('reason.sndNxt', { endpoint: s.endpoint });
+    if (s.pureSince > 0 && f.len === 0 && !f.syn && !f.fin) return msg('reason.andPureAck', { reason: base });
+    return base;
+  }
+
+  /** A value the segment must carry, checked (seq of an answering RST, or of a SYN retransmission). */
+  private expectValue(st: SegmentStatement, draft: SegmentDraft, name: 'seq', expected: SeqVal, space: string, line: number, reason: Message, _kind?: string): SeqVal {
+    const field = st.seq;
+    if (!field?.expr) {
+      draft.seq = { text: show(expected), written: false };
+      return expected;
+    }
+    const written = this.evalAgainst(field.expr, space, line, expected, msg('var.position', { endpoint: st.from.value }));
+    if (written !== 'space') {
+      const d = compare(written, expected);
+      if (d === 0 || (d === undefined && unify(written, expected))) {
+        draft.seq = { text: field.expr.text, written: true };
+        return expected;
+      }
+      this.mismatch(st, name, field.expr, expected, reason, draft);
+    } else {
+      draft.seq = { text: field.expr.text, written: true, expected: show(expected) };
+    }
+    return expected;
+  }
+
+  // -- expressions and variables ----------------------------------------------------------------
+
+  /** The value of an expression if it can be known without binding anything new. */
+  private peekExpr(e: Expr): SeqVal | undefined {
+    if (!e.variable) return { offset: e.offset };
+    const v = this.vars.get(e.variable);
+    return v ? add(v.value, e.offset) : undefined;
+  }
+
+  /** An expression at a free position (an ISS, an unknown position): binds a new variable to a new origin. */
+  private evalFree(e: Expr, space: string, line: number, meaning: Message): SeqVal | undefined {
+    if (!e.variable) return { offset: e.offset };
+    const v = this.vars.get(e.variable);
+    if (v) {
+      if (v.space !== space) {
+        this.spaceError(e, v.space, space, undefined);
+        return undefined;
+      }
+      return add(v.value, e.offset);
+    }
+    const origin = new Origin(space, e.variable);
+    const bound = this.vars.bind(e.variable, space, line, { origin, offset: e.offset }, e.offset, space);
+    this.recordBinding(bound.name, space, line, e.range, meaning);
+    return add(bound.value, e.offset);
+  }
+
+  /**
+   * An expression where `expected` is required: a new variable is bound so that the expression
+   * equals it. Returns the written value, or 'space' after reporting a variable of the wrong space.
+   */
+  private evalAgainst(e: Expr, space: string, line: number, expected: SeqVal, meaning: Message): SeqVal | 'space' {
+    if (!e.variable) return { offset: e.offset };
+    const v = this.vars.get(e.variable);
+    if (v) {
+      if (v.space !== space) {
+        this.spaceError(e, v.space, space, expected);
+        return 'space';
+      }
+      return add(v.value, e.offset);
+    }
+    const bound = this.vars.bind(e.variable, space, line, expected, e.offset, space);
+    this.recordBinding(bound.name, space, line, e.range, meaning);
+    return add(bound.value, e.offset);
+  }
+
+  private spaceError(e: Expr, varSpace: string, space: string, expected: SeqVal | undefined): void {
+    const [owner] = varSpace.split('>');
+    const [sender, receiver] = space.split('>');
+    const binding = this.bindings.find((b) => b.name === e.variable);
+    const fix = expected ? changeFix(e.range, show(expected)) : undefined;
+    this.report(e.range, 'error', 'variable-space', msg(expected ? 'var.otherSpace' : 'var.otherSpaceFree', {
+      name: e.variable!, owner, line: (binding?.line ?? 0) + 1, sender, receiver, expected: expected ? show(expected) : '',
+    }), fix);
+  }
+
+  private recordBinding(name: string, space: string, line: number, range: Range, meaning: Message): void {
+    const [sender, receiver] = space.split('>');
+    const v = this.vars.get(name)!;
+    this.bindings.push({ name, space: { sender, receiver }, line, range, meaning, fixedValue: numeric(v.value) });
+  }
+
+  // -- after sending ---------------------------------------------------------------------------
+
+  private windowCheck(st: SegmentStatement, s: Tcb, seg: Segment): void {
+    if (seg.len === 0 || s.sndWnd === undefined || !s.sndUna) return;
+    const end = add(seg.seq, seg.len);
+    const limit = add(s.sndUna, s.sndWnd);
+    const d = compare(end, limit);
+    if (d !== undefined && d > 0) {
+      this.report(st.len!.range, 'warning', 'window-exceeded', msg('rule.windowExceeded', { endpoint: s.endpoint, wnd: s.sndWnd, limit: show(limit), over: d }));
+    }
+  }
+
+  /** Updates the sender's TCB for a segment it sent. */
+  private afterSend(s: Tcb, seg: Segment, draft: SegmentDraft): void {
+    const line = seg.line;
+    if (seg.ack && seg.ackNo && s.rcvNxt && compare(seg.ackNo, s.rcvNxt) !== undefined && compare(seg.ackNo, s.rcvNxt)! >= 0) s.ackOwed = false;
+    if (seg.rst) {
+      const answering = s.owedReset;
+      s.owedReset = undefined;
+      if (answering && (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'SYN-SENT' || s.state === 'SYN-RECEIVED')) {
+        draft.remarks.add('reset');
+        return; // an answer: the sender's state does not change
+      }
+      draft.remarks.add('reset');
+      this.setState(s, 'CLOSED', line, msg('reason.sentRst'));
+      s.discard('CLOSED');
+      return;
+    }
+    const occupies = seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
+    if (seg.syn) {
+      if (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'TIME-WAIT') {
+        if (s.state === 'TIME-WAIT') {
+          draft.remarks.add('reincarnation');
+          s.discard('CLOSED');
+        }
+        s.iss = seg.seq;
+        s.sndUna = seg.seq;
+        this.setState(s, 'SYN-SENT', line, msg('reason.sentSyn'));
+      } else if (s.state === 'SYN-RECEIVED' && !s.iss) {
+        s.iss = seg.seq;
+        s.sndUna = seg.seq;
+      }
+      if (seg.wscale !== undefined) s.ownWscale = seg.wscale;
+    }
+    const end = add(seg.seq, occupies);
+    if (occupies > 0) {
+      const rec: SentRecord = {
+        segment: seg, seq: seg.seq, end, waited: false,
+        dataSeq: seg.syn && seg.len > 0 ? add(seg.seq, 1) : undefined,
+      };
+      s.sent.push(rec);
+      const ahead = !s.sndNxt || (compare(end, s.sndNxt) ?? 1) > 0;
+      if (ahead) {
+        s.sndNxt = end;
+        s.pureSince = 0;
+        s.sndNxtReason = {
+          line,
+          message: seg.syn
+            ? msg(seg.len > 0 ? 'reason.synData' : 'reason.syn', { line: line + 1, len: seg.len })
+            : seg.fin && seg.len === 0
+              ? msg('reason.fin', { line: line + 1 })
+              : msg(seg.fin ? 'reason.dataFin' : 'reason.data', { from: show(seg.seq), len: seg.len, to: show(end), line: line + 1 }),
+        };
+      }
+    } else if (!seg.rst) {
+      s.pureSince++;
+    }
+    if (seg.fin) {
+      const again = s.finSeq && same(s.finSeq, seg.seq);
+      if (!again) {
+        s.finSeq = seg.seq;
+        if (s.state === 'ESTABLISHED') this.setState(s, 'FIN-WAIT-1', line, msg('reason.sentFin'));
+        else if (s.state === 'CLOSE-WAIT') this.setState(s, 'LAST-ACK', line, msg('reason.sentFin'));
+      }
+    }
+  }
+
+  // -- arrivals --------------------------------------------------------------------------------
+
+  private endPar(): void {
+    const par = this.par!;
+    this.par = undefined;
+    for (const seg of par.pending) {
+      const conn = this.connection(seg.from, seg.to);
+      this.flushQueue(conn, seg.from);
+      this.arrive(seg, this.current!.line);
+    }
+  }
+
+  /** Delivers every in-flight segment of one direction (sent by `sender`). */
+  private flushQueue(conn: Connection, sender: string): void {
+    const q = conn.inFlight.get(sender);
+    if (!q || q.length === 0) return;
+    const segs = q.splice(0, q.length);
+    for (const seg of segs) this.arrive(seg, this.current!.line);
+  }
+
+  /** Delivers the in-flight segments from `sender` up to the last one the ack covers. */
+  private flushCovered(conn: Connection, sender: string, ack: SeqVal): void {
+    const q = conn.inFlight.get(sender);
+    if (!q || q.length === 0) return;
+    let last = -1;
+    for (let i = 0; i < q.length; i++) {
+      const s = q[i];
+      const occupies = s.len + (s.syn ? 1 : 0) + (s.fin ? 1 : 0);
+      // A SYN with data is covered once the SYN is (the receiver acknowledges only the SYN).
+      const end = occupies === 0 ? s.seq : s.syn ? add(s.seq, 1) : add(s.seq, occupies);
+      const d = compare(ack, end);
+      if (d !== undefined && d >= 0) last = i;
+    }
+    if (last < 0) return;
+    const segs = q.splice(0, last + 1);
+    for (const seg of segs) this.arrive(seg, this.current!.line);
+  }
+
+  /** Delivers everything in flight towards one endpoint (a state line about it). */
+  private flushTo(id: string): void {
+    for (const c of this.connections.values()) {
+      if (c.a.endpoint === id) this.flushQueue(c, c.b.endpoint);
+      else if (c.b.endpoint === id) this.flushQueue(c, c.a.endpoint);
+    }
+  }
+
+  private flushAll(): void {
+    for (const c of this.connections.values()) {
+      this.flushQueue(c, c.a.endpoint);
+      this.flushQueue(c, c.b.endpoint);
+    }
+  }
+
+  /** RFC 9293 3.10.7: the receiver processes a segment. */
+  private arrive(seg: Segment, atLine: number): void {
+    const conn = this.connection(seg.from, seg.to);
+    const r = conn.side(seg.to);
+    seg.arrivedAt = atLine;
+    const draft = this.segmentDrafts.get(seg.line);
+    if (draft && atLine !== seg.line) draft.arrivedAtLine = atLine;
+    if (atLine !== seg.line) {
+      this.current?.arrivals.push(seg.line);
+      this.current?.involved.add(seg.to);
+    }
+    seg.fate = 'accepted';
+    const line = seg.line;
+    const state = r.state;
+    const remark = (x: SegmentRemark) => seg.remarks.add(x);
+
+    if (state === 'CLOSED') {
+      if (seg.rst) { seg.fate = 'dropped'; return; }
+      const e = this.endpoints.get(r.endpoint)!;
+      if (seg.syn && !seg.ack && !e.explicitClosed) {
+        // Nothing said otherwise: the endpoint is taken to be listening (passive open).
+        r.state = 'LISTEN';
+        this.synToListen(r, seg, line);
+        return;
+      }
+      seg.fate = 'dropped';
+      remark(seg.syn && !seg.ack ? 'refused' : 'dropped');
+      this.oweReset(r, seg);
+      return;
+    }
+    if (state === 'LISTEN') {
+      if (seg.rst) { seg.fate = 'dropped'; return; }
+      if (seg.ack) { seg.fate = 'dropped'; remark('dropped'); this.oweReset(r, seg); return; }
+      if (seg.syn) { this.synToListen(r, seg, line); return; }
+      seg.fate = 'dropped';
+      remark('dropped');
+      return;
+    }
+    if (state === 'SYN-SENT') {
+      const ackOk = seg.ack && seg.ackNo && this.acksSyn(r, seg.ackNo);
+      if (seg.ack && !ackOk) {
+        seg.fate = 'dropped';
+        if (!seg.rst) { remark('dropped'); this.oweReset(r, seg); }
+        return;
+      }
+      if (seg.rst) {
+        if (ackOk) {
+          remark('refused');
+          this.setState(r, 'CLOSED', line, msg('reason.receivedRstRefused'));
+          r.discard('CLOSED');
+        } else seg.fate = 'dropped';
+        return;
+      }
+      if (seg.syn) {
+        r.irs = seg.seq;
+        r.rcvNxt = add(seg.seq, 1);
+        r.rcvNxtReason = { message: msg('reason.syn', { line: line + 1 }), line };
+        r.ackOwed = true;
+        if (seg.wscale !== undefined) r.peerWscale = seg.wscale;
+        if (seg.win !== undefined) r.sndWnd = seg.win; // never scaled on a SYN
+        if (ackOk) {
+          r.sndUna = seg.ackNo;
+          this.ackSent(r, seg.ackNo!);
+          this.setState(r, 'ESTABLISHED', line, msg('reason.receivedSynAck'));
+        } else {
+          this.setState(r, 'SYN-RECEIVED', line, msg('reason.receivedSynSimultaneous'));
+        }
+        return;
+      }
+      seg.fate = 'dropped';
+      return;
+    }
+
+    // SYN-RECEIVED and the synchronized states.
+    if (!r.rcvNxt) {
+      // An endpoint set ESTABLISHED takes its positions from the first segment it receives.
+      if (seg.syn) {
+        remark('challenge-ack');
+        r.ackOwed = true;
+        seg.fate = 'dropped';
+        return;
+      }
+      r.rcvNxt = seg.seq;
+      r.rcvNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+    }
+    if (!r.sndNxt && seg.ack && seg.ackNo) {
+      r.sndNxt = r.sndUna = seg.ackNo;
+      r.sndNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+    }
+    const occupies = seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
+    const d = compare(seg.seq, r.rcvNxt);
+    const endD = compare(add(seg.seq, occupies), r.rcvNxt!);
+
+    // RST: accepted when its seq is exactly RCV.NXT (RFC 5961).
+    if (seg.rst) {
+      if (d === 0 || (d === undefined && unify(seg.seq, r.rcvNxt!))) {
+        const toListen = state === 'SYN-RECEIVED' && r.passive;
+        this.setState(r, toListen ? 'LISTEN' : 'CLOSED', line, msg('reason.receivedRst'));
+        r.discard(toListen ? 'LISTEN' : 'CLOSED');
+      } else {
+        seg.fate = 'dropped';
+        remark('challenge-ack');
+        r.ackOwed = true;
+      }
+      return;
+    }
+
+    // SYN on a synchronized connection.
+    if (seg.syn) {
+      const dup = r.irs && same(seg.seq, r.irs);
+      if (state === 'TIME-WAIT' && !seg.ack && !dup && (d === undefined || d > 0)) {
+        // RFC 1122 4.2.2.13: a new SYN past RCV.NXT reopens the connection from TIME-WAIT.
+        remark('reincarnation');
+        r.discard('LISTEN');
+        this.synToListen(r, seg, line);
+        return;
+      }
+      if (!dup) {
+        remark('challenge-ack');
+        r.ackOwed = true;
+        seg.fate = 'dropped';
+        return;
+      }
+      // A duplicate of the SYN already received (a SYN,ACK in a simultaneous open, or one
+      // retransmitted because our ACK was lost): its ACK is still processed, as Linux does.
+      r.ackOwed = true;
+    }
+
+    // Out of order or duplicate?
+    if (d !== undefined && d > 0) {
+      remark('out-of-order');
+      if (seg.len > 0 || seg.fin) {
+        seg.fate = 'held';
+        r.held.push(seg);
+        this.report(this.segmentRange(seg), 'information', 'out-of-order', msg('info.outOfOrder', { endpoint: r.endpoint, expected: show(r.rcvNxt!) }));
+      }
+      r.ackOwed = true;
+    } else if (d !== undefined && d < 0 && endD !== undefined && endD <= 0 && occupies > 0) {
+      // Already received: not an error; it is acknowledged again.
+      r.ackOwed = true;
+      if (state === 'TIME-WAIT' && seg.fin) {
+        r.timeWaitMs = 0; // a retransmitted FIN restarts the 2 MSL timer
+      }
+    } else if (d !== undefined && d < 0 && occupies === 0 && seg.len === 0) {
+      // A keep-alive probe or an old ACK: answered with an ACK.
+      if (seg.remarks.has('keep-alive')) r.ackOwed = true;
+    }
+
+    // ACK.
+    if (seg.ack && seg.ackNo) {
+      if (state === 'SYN-RECEIVED') {
+        if (this.acksSyn(r, seg.ackNo)) {
+          r.sndUna = seg.ackNo;
+          this.ackSent(r, seg.ackNo);
+          this.setState(r, 'ESTABLISHED', line, msg('reason.receivedAckOfSyn'));
+        } else if (!seg.syn) {
+          seg.fate = 'dropped';
+          remark('dropped');
+          this.oweReset(r, seg);
+          return;
+        }
+      } else if (r.sndUna && r.sndNxt) {
+        const dUna = compare(seg.ackNo, r.sndUna);
+        const dNxt = compare(seg.ackNo, r.sndNxt);
+        if (dUna !== undefined && dUna > 0 && dNxt !== undefined && dNxt <= 0) {
+          r.sndUna = seg.ackNo;
+          this.ackSent(r, seg.ackNo);
+        } else if (dUna === 0 && occupies === 0 && seg.len === 0 && !same(r.sndUna, r.sndNxt) && !seg.remarks.has('keep-alive')) {
+          remark('duplicate-ack');
+          this.report(this.segmentRange(seg), 'information', 'duplicate-ack', msg('info.duplicateAck', { ack: show(seg.ackNo) }));
+        }
+      }
+      if (seg.win !== undefined) {
+        const scaled = r.ownWscale !== undefined && r.peerWscale !== undefined ? seg.win * 2 ** r.peerWscale : seg.win;
+        r.sndWnd = scaled;
+      }
+      // Our FIN acknowledged?
+      if (r.finSeq && r.sndNxt && same(r.sndUna!, r.sndNxt) && (compare(r.sndNxt, r.finSeq) ?? 0) > 0) {
+        if (r.state === 'FIN-WAIT-1') this.setState(r, 'FIN-WAIT-2', line, msg('reason.receivedAckOfFin'));
+        else if (r.state === 'CLOSING') this.setState(r, 'TIME-WAIT', line, msg('reason.receivedAckOfFin'));
+        else if (r.state === 'LAST-ACK') {
+          this.setState(r, 'CLOSED', line, msg('reason.receivedAckOfFin'));
+          r.discard('CLOSED');
+          return;
+        }
+      }
+    }
+
+    // Payload and FIN, in order.
+    if (d === 0 || d === undefined || (d < 0 && endD !== undefined && endD > 0)) {
+      this.acceptInOrder(r, seg, line);
+      // Held segments that now fit.
+      let progress = true;
+      while (progress && r.held.length > 0) {
+        progress = false;
+        for (let i = 0; i < r.held.length; i++) {
+          const h = r.held[i];
+          const hd = compare(h.seq, r.rcvNxt!);
+          if (hd !== undefined && hd <= 0) {
+            r.held.splice(i, 1);
+            h.fate = 'accepted';
+            this.acceptInOrder(r, h, h.line);
+            progress = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** Takes in-order payload and FIN: RCV.NXT moves, and a FIN moves the state. */
+  private acceptInOrder(r: Tcb, seg: Segment, line: number): void {
+    const start = r.rcvNxt!;
+    const skip = Math.max(0, -(compare(seg.seq, start) ?? 0));
+    const newData = Math.max(0, seg.len - skip);
+    if (newData > 0) {
+      const to = add(start, newData);
+      r.rcvNxtReason = { message: msg('reason.data', { from: show(start), len: newData, to: show(to), line: line + 1 }), line };
+      r.rcvNxt = to;
+      r.ackOwed = true;
+    }
+    if (seg.fin) {
+      const finAt = add(seg.seq, seg.len);
+      const fd = compare(finAt, r.rcvNxt!);
+      if (fd === 0 || fd === undefined) {
+        r.rcvNxt = add(finAt, 1);
+        r.rcvNxtReason = { message: seg.len > 0 ? msg('reason.dataFin', { from: show(seg.seq), len: seg.len, to: show(r.rcvNxt), line: line + 1 }) : msg('reason.fin', { line: line + 1 }), line };
+        r.ackOwed = true;
+        const finAcked = r.finSeq && r.sndNxt && same(r.sndUna!, r.sndNxt);
+        switch (r.state) {
+          case 'SYN-RECEIVED':
+          case 'ESTABLISHED': this.setState(r, 'CLOSE-WAIT', line, msg('reason.receivedFin')); break;
+          case 'FIN-WAIT-1': this.setState(r, finAcked ? 'TIME-WAIT' : 'CLOSING', line, msg(finAcked ? 'reason.receivedFinAckingFin' : 'reason.receivedFin')); break;
+          case 'FIN-WAIT-2': this.setState(r, 'TIME-WAIT', line, msg('reason.receivedFin')); break;
+          case 'TIME-WAIT': r.timeWaitMs = 0; break;
+          default: break;
+        }
+      }
+    }
+  }
+
+  /** A SYN reaching a listening endpoint: SYN-RECEIVED (a SYN's data is not acknowledged). */
+  private synToListen(r: Tcb, seg: Segment, line: number): void {
+    r.passive = true;
+    r.irs = seg.seq;
+    r.rcvNxt = add(seg.seq, 1);
+    r.rcvNxtReason = { message: msg('reason.syn', { line: line + 1 }), line };
+    r.ackOwed = true;
+    if (seg.wscale !== undefined) r.peerWscale = seg.wscale;
+    if (seg.win !== undefined) r.sndWnd = seg.win;
+    this.setState(r, 'SYN-RECEIVED', line, msg('reason.receivedSyn'));
+  }
+
+  /** Does an ack acknowledge this side's SYN (SND.UNA < ack <= SND.NXT)? */
+  private acksSyn(r: Tcb, ack: SeqVal): boolean {
+    if (!r.iss || !r.sndNxt) return false;
+    const d1 = compare(ack, r.iss);
+    const d2 = compare(ack, r.sndNxt);
+    if (d1 === undefined || d2 === undefined) {
+      // An unknown written value: it acknowledges the SYN when it can stand for ISS+1.
+      return unify(ack, add(r.iss, 1));
+    }
+    return d1 > 0 && d2 <= 0;
+  }
+
+  /** Forgets acknowledged segments. */
+  private ackSent(r: Tcb, ack: SeqVal): void {
+    let k = 0;
+    while (k < r.sent.length) {
+      const d = compare(ack, r.sent[k].end);
+      const dSyn = r.sent[k].segment.syn ? compare(ack, add(r.sent[k].seq, 1)) : undefined;
+      if ((d !== undefined && d >= 0) || (dSyn !== undefined && dSyn >= 0 && r.sent[k].dataSeq)) k++;
+      else break;
+    }
+    if (k > 0) r.sent.splice(0, k);
+  }
+
+  /** RFC 9293 3.5.2: what the RST answering this segment must carry. */
+  private oweReset(r: Tcb, seg: Segment): void {
+    if (seg.rst) return;
+    if (seg.ack && seg.ackNo) r.owedReset = { line: seg.line, seq: seg.ackNo };
+    else r.owedReset = { line: seg.line, seq: { offset: 0 }, ack: add(seg.seq, seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0)) };
+  }
+
+  private segmentRange(seg: Segment): Range {
+    const e = this.events.find((x) => x.line === seg.line && x.kind === 'segment');
+    if (e) return e.range;
+    return this.current?.line === seg.line ? this.current.range : { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
+  }
+
+  // -- old duplicates --------------------------------------------------------------------------
+
+  private oldDuplicate(st: SegmentStatement, draft: SegmentDraft, conn: Connection, _s: Tcb, _r: Tcb, flags: Set<Flag>): void {
+    const line = st.range.start.line;
+    const F = st.from.value;
+    const T = st.to.value;
+    const space = `${F}>${T}`;
+    let seq: SeqVal | undefined;
+    if (st.seq?.expr) seq = this.evalFree(st.seq.expr, space, line, msg('var.old', { endpoint: F }));
+    if (!seq) seq = { origin: new Origin(space, `OLD_${F}`), offset: 0 };
+    let ackNo: SeqVal | undefined;
+    const hasAck = flags.has('ACK');
+    if (hasAck) {
+      if (st.ack?.expr) ackNo = this.evalFree(st.ack.expr, `${T}>${F}`, line, msg('var.old', { endpoint: F }));
+      if (!ackNo) ackNo = { origin: new Origin(`${T}>${F}`, `OLD_${T}`), offset: 0 };
+    } else if (st.ack) {
+      this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st, st.ack.range));
+    }
+    draft.seq = { text: st.seq?.expr?.text ?? show(seq), written: !!st.seq };
+    if (ackNo) draft.ack = { text: st.ack?.expr?.text ?? show(ackNo), written: !!st.ack };
+    draft.remarks.add('old-duplicate');
+    this.report(st.old!.range, 'information', 'old-duplicate', msg('info.oldDuplicate'));
+    const eF = this.endpoints.get(F)!;
+    const eT = this.endpoints.get(T)!;
+    eT.active = true;
+    eT.lastPeer = F;
+    if (!eF.active) eF.lastPeer = eF.lastPeer ?? T;
+    conn.started = conn.started || false;
+    const seg: Segment = {
+      line, from: F, to: T, syn: flags.has('SYN'), ack: hasAck, fin: flags.has('FIN'), rst: flags.has('RST'),
+      seq, ackNo, len: st.len?.number ?? 0, win: st.win?.number, wscale: st.wscale?.number, old: true,
+      remarks: draft.remarks, fate: 'in-flight',
+    };
+    // An old duplicate arrives at its line, outside the order of its direction.
+    this.arrive(seg, line);
+  }
+}
+
+// -- fixes ---------------------------------------------------------------------------------------
+
+function changeFix(range: Range, value: string): Fix {
+  return { range, newText: value, title: `Change to ${value}`, titleMessage: msg('fix.changeTo', { value }) };
+}
+
+function addAckFix(st: SegmentStatement): Fix {
+  const at = st.flagsRange?.end ?? st.to.range.end;
+  return {
+    range: { start: at, end: at },
+    newText: ' ACK',
+    title: 'Add the ACK flag',
+    titleMessage: msg('fix.addAck'),
+  };
+}
+
+function removeFix(st: SegmentStatement, range: Range): Fix {
+  void st;
+  return { range, newText: '', title: 'Remove', titleMessage: msg('fix.remove') };
+}
+
+function afterReceiver(st: SegmentStatement): Range {
+  return { start: st.from.range.start, end: st.to.range.end };
+}
