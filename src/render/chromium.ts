@@ -2,6 +2,7 @@
 // headless Chromium, driven through the same messages as the VS Code panel. So `tcpseq render`
 // and the panel's export give the same SVG.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Timeline } from '../core/types';
@@ -170,11 +171,13 @@ export function findBundle(explicit?: string): string {
   return found;
 }
 
-/** playwright-core is loaded only when a picture is asked for, so `tcpseq check` stays light. */
+/**
+ * playwright-core is loaded only when a picture is asked for, so `tcpseq check` stays light,
+ * and through `createRequire`, so that bundlers leave it to Node (it reads its own files).
+ */
 function loadPlaywright(): typeof import('playwright-core') {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('playwright-core') as typeof import('playwright-core');
+    return createRequire(__filename)('playwright-core') as typeof import('playwright-core');
   } catch {
     throw new Error('the playwright-core package is needed to drive Chromium: install it next to tcpseq');
   }

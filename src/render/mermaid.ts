@@ -26,6 +26,11 @@ export interface MermaidOptions {
    * (a line the parser could not read) are then drawn as notes too, so every error line is marked.
    */
   readonly diagnostics?: readonly Diagnostic[];
+  /**
+   * Added to line numbers shown in problem notes (a Markdown block's first line), so that they
+   * read as the file's lines. The source map stays relative to the document.
+   */
+  readonly lineOffset?: number;
 }
 
 /** Background colours of the boxes that mark problem lines; translucent so both themes work. */
@@ -319,7 +324,8 @@ class MermaidWriter {
     const span = endpoints.length > 0 ? endpoints : this.order;
     const ids = [...new Set([span[0], span[span.length - 1]])].map((p) => this.id(p)).join(',');
     const mark = d.severity === 'error' ? '✗' : '⚠';
-    this.line(`note over ${ids}${noteText(`${mark} line ${line + 1}#58; ${escapeMermaidText(d.message)}`, ids.includes(','))}`);
+    const shownLine = line + 1 + (this.options.lineOffset ?? 0);
+    this.line(`note over ${ids}${noteText(`${mark} line ${shownLine}#58; ${escapeMermaidText(d.message)}`, ids.includes(','))}`);
     this.notes.push(line);
   }
 
