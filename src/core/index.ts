@@ -5,4 +5,6 @@ export { analyze } from './analyze';
 export { parse } from './parser';
 export { findTcpseqBlocks, analyzeMarkdown } from './markdown';
 export type { TcpseqBlock, MarkdownBlockAnalysis } from './markdown';
-export { renderMessage } from './messages';
+export { renderMessage, MESSAGES } from './messages';
+export type { MessageTable } from './messages';
+export { suggestSegment } from './suggest';

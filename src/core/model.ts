@@ -78,6 +78,16 @@ export function runModel(statements: readonly Statement[], lineCount: number, de
   return new Model(defaultMslMs).run(statements, lineCount);
 }
 
+/**
+ * The segment that would be correct next from `from` to `to` at the end of the document: flags and
+ * fields in the document's terms (`SYN ACK seq=y ack=x+1`), or undefined when `from` may send nothing.
+ */
+export function suggestNext(statements: readonly Statement[], lineCount: number, from: string, to: string, defaultMslMs = DEFAULT_MSL_MS): string | undefined {
+  const m = new Model(defaultMslMs);
+  m.run(statements, lineCount);
+  return m.suggest(from, to);
+}
+
 class Model {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly endpoints = new Map<string, Endpoint>();
@@ -121,6 +131,47 @@ class Model {
         mslMs: this.mslMs,
       },
     };
+  }
+
+  /** See suggestNext. */
+  suggest(from: string, to: string): string | undefined {
+    if (from === to) return undefined;
+    const eF = this.endpoints.get(from);
+    const eT = this.endpoints.get(to);
+    const conn = this.connection(from, to);
+    const s = conn.side(from);
+    // A connection not started yet between endpoints set ESTABLISHED: any ACK starts it.
+    if (!conn.started && eF?.startState === 'ESTABLISHED' && (!eT?.startState || eT.startState === 'ESTABLISHED')) return 'ACK';
+    const fresh = () => {
+      const used = new Set([...this.vars.all()].map((v) => v.name));
+      return ['x', 'y', 'z', 'a', 'b', 'c', 'p', 'q'].find((n) => !used.has(n)) ?? 'isn';
+    };
+    const seq = (v?: SeqVal) => (v ? ` seq=${show(v)}` : '');
+    const ack = (v?: SeqVal) => (v ? ` ack=${show(v)}` : '');
+    if (s.owedReset) {
+      const o = s.owedReset;
+      return o.ack ? `RST ACK seq=0 ack=${show(o.ack)}` : `RST seq=${show(o.seq)}`;
+    }
+    switch (s.state) {
+      case 'CLOSED':
+      case 'LISTEN':
+        return `SYN seq=${fresh()}`;
+      case 'SYN-SENT':
+        return undefined;
+      case 'SYN-RECEIVED':
+        return `SYN ACK seq=${s.iss ? show(s.iss) : fresh()}${ack(s.rcvNxt)}`;
+      case 'ESTABLISHED':
+      case 'CLOSE-WAIT':
+        if (s.ackOwed || s.state === 'ESTABLISHED') return `ACK${seq(s.sndNxt)}${ack(s.rcvNxt)}`;
+        return `FIN ACK${seq(s.sndNxt)}${ack(s.rcvNxt)}`;
+      case 'FIN-WAIT-1':
+      case 'FIN-WAIT-2':
+      case 'CLOSING':
+      case 'LAST-ACK':
+        return `ACK${seq(s.sndNxt)}${ack(s.rcvNxt)}`;
+      case 'TIME-WAIT':
+        return s.ackOwed ? `ACK${seq(s.sndNxt)}${ack(s.rcvNxt)}` : undefined;
+    }
   }
 
   // -- statements ------------------------------------------------------------------------------
