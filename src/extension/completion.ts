@@ -4,13 +4,13 @@
 import * as vscode from 'vscode';
 import * as core from '../core';
 import { FLAGS, TCP_STATES } from '../core';
-import type { Analysis } from '../core';
+import type { Analysis, AnalyzeOptions } from '../core';
 import { describeState, explainVariable as describeVariable } from '../core/explain';
 import { splitComment } from '../core/format';
 import { analysisOf, defaultMslMs, SELECTOR } from './features';
 
 /** The core's answer to "what should C send to S next?", in the document's terms. */
-type SuggestSegment = (analysis: Analysis, from: string, to: string) => string | undefined;
+type SuggestSegment = (analysis: Analysis, from: string, to: string, options?: AnalyzeOptions) => string | undefined;
 const suggestSegment = (core as typeof core & { suggestSegment?: SuggestSegment }).suggestSegment;
 
 const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
@@ -69,7 +69,8 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
     const items: vscode.CompletionItem[] = [];
     if (written.trim() === '' || /^[A-Za-z]*$/.test(written)) {
       // Nothing but a partial word after the receiver: the segment that is correct next comes first.
-      const next = suggestSegment?.(analysisBefore(document, position.line), from, to);
+      const options = { defaultMslMs: defaultMslMs(document) };
+      const next = suggestSegment?.(analysisBefore(document, position.line, options), from, to, options);
       if (next) {
         const it = item(next, K.Value, replace, 'The segment that is correct next, from the lines above.');
         it.detail = `next segment ${from}->${to}`;
@@ -118,9 +119,9 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
 }
 
 /** The analysis of the lines above `line`: what has happened before the segment being written. */
-function analysisBefore(document: vscode.TextDocument, line: number): Analysis {
+function analysisBefore(document: vscode.TextDocument, line: number, options: AnalyzeOptions): Analysis {
   const text = document.getText(new vscode.Range(0, 0, line, 0));
-  return core.analyze(text, { defaultMslMs: defaultMslMs(document) });
+  return core.analyze(text, options);
 }
 
 export function registerCompletion(): vscode.Disposable {
