@@ -71,7 +71,8 @@ export function diagramOfFile(file: string, text: string, block?: number): Diagr
   const chosen = blocks[n - 1];
   if (!chosen) return `${file} has ${blocks.length} tcpseq block${blocks.length === 1 ? '' : 's'}, not ${n}`;
   const analysis = analyze(chosen.text);
-  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, lineOffset: chosen.startLine });
+  // Lines stay the block's own, as the core's messages count them (`the SYN at line 2`).
+  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });
 }
 
 export async function runRender(args: readonly string[]): Promise<number> {

@@ -81,7 +81,7 @@ class MermaidWriter {
   private readonly arrivalsDrawn = new Set<number>();
   private indent = 1;
   /** The open `par` block: its index, whether its header is written, segments drawn in it. */
-  private par: { block: number | undefined; opened: boolean; segments: number } | undefined;
+  private par: { block: number | undefined; opened: boolean; segments: number; deferred: [Transition, number][] } | undefined;
   private sawSegment = false;
 
   constructor(private readonly timeline: Timeline, private readonly options: MermaidOptions) {}
@@ -157,12 +157,13 @@ class MermaidWriter {
     switch (e.kind) {
       case 'par':
         // A nested `par` is an error the core reports and ignores: keep the open block.
-        if (!this.par) this.par = { block: undefined, opened: false, segments: 0 };
+        if (!this.par) this.par = { block: undefined, opened: false, segments: 0, deferred: [] };
         this.problemsOnly(e);
         return;
       case 'end':
-        this.arrivals(e);
+        // The block's segments arrive at its end, after all were sent: below the block.
         this.closePar();
+        this.arrivals(e);
         this.transitionsAfter(e, new Set());
         this.problemsOnly(e);
         return;
@@ -201,8 +202,16 @@ class MermaidWriter {
     this.messages.push(e.line);
     this.problemNotes(e, [s.from, s.to]);
     if (severity) this.close();
-    // A `~>` segment changes its receiver's state where it arrives, not here.
-    this.transitionsAfter(e, shown);
+    // A `~>` segment changes its receiver's state where it arrives, not here. Inside `par`,
+    // every segment is sent before any arrives: arrivals' changes go after the block.
+    if (this.par) {
+      const arrived = new Set(e.arrivals);
+      for (const t of e.transitions) {
+        if (!shown.has(t) && !(arrived.has(t.causeLine) && t.causeLine !== e.line)) this.par.deferred.push([t, e.line]);
+      }
+    } else {
+      this.transitionsAfter(e, shown);
+    }
     this.sawSegment = true;
   }
 
@@ -340,7 +349,7 @@ class MermaidWriter {
   private enterParSection(s: SegmentEvent | undefined): void {
     if (s?.parBlock !== undefined) {
       if (this.par && this.par.block !== undefined && this.par.block !== s.parBlock) this.closePar();
-      if (!this.par) this.par = { block: s.parBlock, opened: false, segments: 0 };
+      if (!this.par) this.par = { block: s.parBlock, opened: false, segments: 0, deferred: [] };
       if (this.par.block === undefined) this.par.block = s.parBlock;
     }
     const par = this.par;
@@ -359,8 +368,11 @@ class MermaidWriter {
   }
 
   private closePar(): void {
-    if (this.par?.opened) this.close();
+    const par = this.par;
+    if (!par) return;
+    if (par.opened) this.close();
     this.par = undefined;
+    for (const [t, line] of par.deferred) this.transition(t, line);
   }
 
   // ------------------------------------------------------------------------------------------
