@@ -531,7 +531,7 @@ class Model {
       } else {
         this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st, st.ack.range));
       }
-    } else if (!hasAck && !rst && s.synchronized) {
+    } else if (!hasAck && !rst && !syn && s.synchronized) {
       // Rule 3: textbooks draw `FIN seq=u` without ACK.
       this.report(st.flagsRange ?? st.arrow.range, 'warning', 'missing-ack-flag', msg('segment.missingAck', { state: s.state }), addAckFix(st));
       hasAck = true;
@@ -653,7 +653,11 @@ class Model {
     if (f.syn && s.iss) {
       const reason = msg('reason.synRetransmission');
       const v = this.expectValue(st, draft, 'seq', s.iss, space, line, reason);
-      if (s.state === 'SYN-SENT' || s.sent.some((r) => r.segment.syn && r.segment.ack)) draft.remarks.add('retransmission');
+      if (s.state === 'SYN-SENT' || s.sent.some((r) => r.segment.syn && r.segment.ack)) {
+        draft.remarks.add('retransmission');
+        const original = s.sent.find((r) => r.segment.syn);
+        if (original) this.report(field?.range ?? st.flagsRange ?? st.arrow.range, 'information', 'retransmission', msg('info.retransmission', { line: original.segment.line + 1 }));
+      }
       return v;
     }
 
@@ -703,8 +707,11 @@ class Model {
         draft.seq = { text: field.expr.text, written: true };
         const o = original.segment;
         const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
-        const held = o.fate === 'accepted' || (o.fate === 'held' && receiver.held.includes(o));
-        if (held && !original.waited) {
+        // Spurious when the receiver still holds every octet this segment carries.
+        const end = add(written, f.len + (f.syn ? 1 : 0) + (f.fin ? 1 : 0));
+        const covered = receiver.rcvNxt !== undefined && (compare(receiver.rcvNxt, end) ?? -1) >= 0;
+        const held = covered || receiver.held.some((h) => same(h.seq, written));
+        if (held && !original.waited && o.fate !== 'lost' && o.fate !== 'in-flight' && o.fate !== 'dropped') {
           draft.remarks.add('spurious-retransmission');
           this.report(field.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }), {
             range: field.expr.range, newText: show(expected), title: `Change to ${show(expected)}`, titleMessage: msg('fix.changeTo', { value: show(expected) }),
@@ -1291,8 +1298,7 @@ class Model {
     let k = 0;
     while (k < r.sent.length) {
       const d = compare(ack, r.sent[k].end);
-      const dSyn = r.sent[k].segment.syn ? compare(ack, add(r.sent[k].seq, 1)) : undefined;
-      if ((d !== undefined && d >= 0) || (dSyn !== undefined && dSyn >= 0 && r.sent[k].dataSeq)) k++;
+      if (d !== undefined && d >= 0) k++;
       else break;
     }
     if (k > 0) r.sent.splice(0, k);
