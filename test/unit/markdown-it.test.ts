@@ -83,6 +83,10 @@ describe('markdown-it plugin', () => {
     // The container's source is exactly the renderer's output, after the HTML escaping is undone.
     const analysis = analyze(hostile);
     assert.deepEqual(mermaidSources(html), [timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics }).source]);
+    // And Mermaid itself gets no markup either: the document's title and labels are in the source, escaped.
+    const [source] = mermaidSources(html);
+    assert.match(source, /title .*script/);
+    assert.doesNotMatch(source, /<(script|img|svg|iframe|\/div|\/pre)/i);
   });
 
   it('escapes a hostile info string on other fences too', () => {
@@ -98,5 +102,15 @@ describe('markdown-it plugin', () => {
     assert.equal(problemSummary([]), '');
     assert.equal(problemSummary([d('error')]), '1 error');
     assert.equal(problemSummary([d('error'), d('error'), d('warning')]), '2 errors, 1 warning');
+  });
+
+  it('marks a block with problems: the list names each line in the Markdown file', function () {
+    const md = 'A classmate\'s version:\n\n```tcpseq\nC->S SYN seq=x\nS->C SYN ACK seq=y ack=x+1\nC->S ACK seq=x+1 ack=y\n```\n';
+    const html = render(md);
+    const list = new RegExp(`<ul class="${PROBLEMS_CLASS}">(.*?)</ul>`).exec(html);
+    assert.ok(list, `no problem list in ${html}`);
+    // The wrong ack is on the block's third line: line 6 of the Markdown file.
+    assert.match(list[1], /<li class="tcpseq-error" data-line="5">.*line 6<\/span>: .*y\+1/);
+    assert.match(containers(html)[0], /data-problems="1 error"/);
   });
 });
