@@ -135,6 +135,27 @@ describe('editor features', () => {
     });
   });
 
+  describe('tcpseq.msl', () => {
+    it('is the MSL of documents that set none: 1 min is 2 MSL when the setting says 30s', async () => {
+      const document = await scratch([
+        'C->S FIN ACK seq=u ack=v',
+        'S->C ACK seq=v ack=u+1',
+        'S->C FIN ACK seq=v ack=u+1',
+        'C->S ACK seq=u+1 ack=v+1',
+        'wait 1min',
+      ].join('\n'));
+      const onWait = async (): Promise<string[]> => (await inlayHints(document)).filter((h) => h.position.line === 4).map(hintText);
+      assert.deepStrictEqual(await onWait(), [], 'with the default MSL of 2 min, 1 min is not enough');
+      const config = vscode.workspace.getConfiguration('tcpseq');
+      await config.update('msl', '30s', vscode.ConfigurationTarget.Global);
+      try {
+        assert.deepStrictEqual(await onWait(), ['C: TIME-WAIT -> CLOSED']);
+      } finally {
+        await config.update('msl', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+  });
+
   describe('outline and folding', () => {
     it('lists the title, then the phases with their segments', async () => {
       const document = await open('http-exchange.tcpseq');
