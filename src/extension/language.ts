@@ -1,4 +1,15 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { MARKDOWN_LANGUAGE, TCPSEQ_LANGUAGE } from './analysisCache';
+import { TcpseqCodeActionProvider } from './codeActions';
+import { DiagnosticsPublisher } from './diagnostics';
 
-/** Diagnostics, quick fixes, hover, completion, inlay hints, symbols, formatting. */
-export function registerLanguageFeatures(_context: vscode.ExtensionContext): void {}
+/** tcpseq documents, and Markdown files for their tcpseq fences. */
+const CHECKED: vscode.DocumentSelector = [{ language: TCPSEQ_LANGUAGE }, { language: MARKDOWN_LANGUAGE }];
+
+/** Diagnostics as documents change, and quick fixes for them. */
+export function registerLanguageFeatures(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    new DiagnosticsPublisher(),
+    vscode.languages.registerCodeActionsProvider(CHECKED, new TcpseqCodeActionProvider(), TcpseqCodeActionProvider.metadata),
+  );
+}

@@ -1,0 +1,80 @@
+// The last analysis of every tcpseq document and Markdown file, so that hover, code actions and the
+// preview reuse the check the diagnostics already made instead of running it again.
+import * as vscode from 'vscode';
+import { analyze, analyzeMarkdown } from '../core';
+import type { Analysis, Diagnostic, MarkdownBlockAnalysis } from '../core';
+
+export const TCPSEQ_LANGUAGE = 'tcpseq';
+export const MARKDOWN_LANGUAGE = 'markdown';
+
+/** One document's check, for the version of its text it was made from. */
+export interface DocumentAnalysis {
+  readonly uri: vscode.Uri;
+  readonly version: number;
+  /** For a tcpseq document. */
+  readonly analysis?: Analysis;
+  /** For a Markdown file: one entry per tcpseq fence. */
+  readonly blocks?: readonly MarkdownBlockAnalysis[];
+  /** Every diagnostic, positions in the document's own coordinates (Markdown lines for fences). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const cache = new Map<string, DocumentAnalysis>();
+const changed = new vscode.EventEmitter<DocumentAnalysis>();
+
+/** Fires after a document was checked again. */
+export const onDidAnalyze: vscode.Event<DocumentAnalysis> = changed.event;
+
+/** True for documents the extension checks: tcpseq documents and Markdown files. */
+export function isChecked(document: vscode.TextDocument): boolean {
+  return (document.languageId === TCPSEQ_LANGUAGE || document.languageId === MARKDOWN_LANGUAGE)
+    && document.uri.scheme !== 'git';
+}
+
+/**
+ * The document's current check: the cached one when it was made from this version of the text,
+ * otherwise a fresh one (which is then cached).
+ */
+export function getDocumentAnalysis(document: vscode.TextDocument): DocumentAnalysis {
+  const key = document.uri.toString();
+  const cached = cache.get(key);
+  if (cached && cached.version === document.version) return cached;
+  const result = check(document);
+  cache.set(key, result);
+  changed.fire(result);
+  return result;
+}
+
+/** The analysis of a tcpseq document (undefined for other documents). */
+export function getAnalysis(document: vscode.TextDocument): Analysis | undefined {
+  return document.languageId === TCPSEQ_LANGUAGE ? getDocumentAnalysis(document).analysis : undefined;
+}
+
+/** The tcpseq fences of a Markdown file and their analyses (empty for other documents). */
+export function getMarkdownAnalysis(document: vscode.TextDocument): readonly MarkdownBlockAnalysis[] {
+  return document.languageId === MARKDOWN_LANGUAGE ? getDocumentAnalysis(document).blocks ?? [] : [];
+}
+
+/** The cached check, without checking again (undefined when none or stale). */
+export function peekDocumentAnalysis(document: vscode.TextDocument): DocumentAnalysis | undefined {
+  const cached = cache.get(document.uri.toString());
+  return cached && cached.version === document.version ? cached : undefined;
+}
+
+/** Drops a closed document's check. */
+export function forgetDocument(uri: vscode.Uri): void {
+  cache.delete(uri.toString());
+}
+
+function check(document: vscode.TextDocument): DocumentAnalysis {
+  const { uri, version } = document;
+  if (document.languageId === TCPSEQ_LANGUAGE) {
+    const analysis = analyze(document.getText());
+    return { uri, version, analysis, diagnostics: analysis.diagnostics };
+  }
+  if (document.languageId === MARKDOWN_LANGUAGE) {
+    const blocks = analyzeMarkdown(document.getText());
+    return { uri, version, blocks, diagnostics: blocks.flatMap((b) => b.diagnostics) };
+  }
+  return { uri, version, diagnostics: [] };
+}

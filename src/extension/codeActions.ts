@@ -1,0 +1,86 @@
+// Quick fixes: the core attaches one replacement to each diagnostic it can fix (`ack=x` -> `ack=x+1`);
+// each becomes a preferred quick fix, and "Fix all tcpseq problems" applies them all at once.
+import * as vscode from 'vscode';
+import type { Diagnostic, Fix } from '../core';
+import { getDocumentAnalysis } from './analysisCache';
+import { DIAGNOSTIC_SOURCE, toVscodeDiagnostic, toVscodeRange } from './diagnostics';
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('tcpseq');
+export const FIX_ALL_TITLE = 'Fix all tcpseq problems';
+
+type Fixable = Diagnostic & { readonly fix: Fix };
+
+function sameRange(a: vscode.Range, b: vscode.Range): boolean {
+  return a.start.isEqual(b.start) && a.end.isEqual(b.end);
+}
+
+/** The fixes of a document that do not overlap, in document order (the first of overlapping ones wins). */
+export function nonOverlappingFixes(diagnostics: readonly Diagnostic[]): Fixable[] {
+  const fixable = diagnostics.filter((d): d is Fixable => d.fix !== undefined);
+  const sorted = [...fixable].sort((a, b) =>
+    a.fix.range.start.line - b.fix.range.start.line || a.fix.range.start.character - b.fix.range.start.character);
+  const chosen: Fixable[] = [];
+  let end: vscode.Position | undefined;
+  for (const d of sorted) {
+    const range = toVscodeRange(d.fix.range);
+    if (end && range.start.isBefore(end)) continue;
+    // Two insertions at one point would both apply: keep only the first.
+    if (end && range.isEmpty && range.start.isEqual(end) && chosen.length && toVscodeRange(chosen[chosen.length - 1].fix.range).isEmpty) continue;
+    chosen.push(d);
+    end = range.end;
+  }
+  return chosen;
+}
+
+export class TcpseqCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+  };
+
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
+    const { diagnostics } = getDocumentAnalysis(document);
+    const actions: vscode.CodeAction[] = [];
+    const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);
+
+    if (wants(vscode.CodeActionKind.QuickFix)) {
+      // The editor hands back its copies of our diagnostics: find the core's by code and range.
+      const shown = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+      for (const d of diagnostics) {
+        if (!d.fix) continue;
+        const match = shown.find((s) => s.code === d.code && s.message === d.message && sameRange(s.range, toVscodeRange(d.range)));
+        if (!match && !toVscodeRange(d.range).intersection(range)) continue;
+        actions.push(this.quickFix(document, d as Fixable, match ?? toVscodeDiagnostic(d)));
+      }
+    }
+
+    if (context.only && wants(FIX_ALL_KIND)) {
+      const fixAll = this.fixAll(document, diagnostics);
+      if (fixAll) actions.push(fixAll);
+    }
+    return actions;
+  }
+
+  private quickFix(document: vscode.TextDocument, d: Fixable, shown: vscode.Diagnostic): vscode.CodeAction {
+    const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
+    action.edit = new vscode.WorkspaceEdit();
+    action.edit.replace(document.uri, toVscodeRange(d.fix.range), d.fix.newText);
+    action.diagnostics = [shown];
+    // Every core fix is the one replacement that makes the line right.
+    action.isPreferred = true;
+    return action;
+  }
+
+  private fixAll(document: vscode.TextDocument, diagnostics: readonly Diagnostic[]): vscode.CodeAction | undefined {
+    const fixes = nonOverlappingFixes(diagnostics);
+    if (fixes.length === 0) return undefined;
+    const action = new vscode.CodeAction(FIX_ALL_TITLE, FIX_ALL_KIND);
+    action.edit = new vscode.WorkspaceEdit();
+    for (const d of fixes) action.edit.replace(document.uri, toVscodeRange(d.fix.range), d.fix.newText);
+    action.diagnostics = fixes.map(toVscodeDiagnostic);
+    return action;
+  }
+}
