@@ -1,0 +1,63 @@
+// Capture import: pcap/pcapng bytes -> TCP segments -> a tcpseq document.
+// Pure TypeScript on Uint8Array; the callers (command line, editor command) do the file reading.
+import { readFrames } from './reader';
+import type { CaptureFormat } from './reader';
+import { decodeFrame } from './decode';
+import type { SkipReason, TcpPacket } from './decode';
+
+export * from './decode';
+export { readFrames } from './reader';
+export type { Frame, FrameReadResult, CaptureFormat } from './reader';
+export * from './convert';
+
+export interface CaptureReadResult {
+  readonly format?: CaptureFormat;
+  /** Every TCP segment read, in file order. */
+  readonly packets: TcpPacket[];
+  /** Frames read in all (TCP or not). */
+  readonly frameCount: number;
+  /** Things skipped or odd, one line each (counted, not repeated per frame). */
+  readonly warnings: string[];
+  /** Why reading stopped early (naming the byte offset); what came before is in `packets`. */
+  readonly error?: string;
+}
+
+const SKIP_TEXT: Record<SkipReason, string> = {
+  'not-ip': 'carry neither IPv4 nor IPv6',
+  'not-tcp': 'carry no TCP',
+  fragment: 'are non-first IP fragments (ignored: TCP headers are in first fragments)',
+  truncated: 'were cut by the snapshot length before the end of their TCP header',
+  'bad-header': 'have a damaged IP or TCP header',
+  'unknown-link-type': 'use a link type this reader does not know',
+};
+
+/** Reads every TCP segment of a pcap or pcapng file. Never throws. */
+export function readCapture(bytes: Uint8Array): CaptureReadResult {
+  try {
+    const read = readFrames(bytes);
+    const packets: TcpPacket[] = [];
+    const skipped = new Map<SkipReason, { count: number; details: Set<string> }>();
+    for (const frame of read.frames) {
+      const result = decodeFrame(frame);
+      if ('skip' in result) {
+        let entry = skipped.get(result.skip);
+        if (!entry) skipped.set(result.skip, (entry = { count: 0, details: new Set() }));
+        entry.count++;
+        if (result.detail && entry.details.size < 5) entry.details.add(result.detail);
+      } else {
+        packets.push(result);
+      }
+    }
+    const warnings = [...read.warnings];
+    for (const [reason, { count, details }] of skipped) {
+      // Non-TCP traffic is normal in a capture; only say so when nothing else is there.
+      if ((reason === 'not-tcp' || reason === 'not-ip') && packets.length > 0) continue;
+      const extra = details.size ? ` (${reason === 'unknown-link-type' ? 'link type ' : ''}${[...details].join(', ')})` : '';
+      warnings.push(`${count} frame${count === 1 ? '' : 's'} ${SKIP_TEXT[reason]}${extra}`);
+    }
+    return { format: read.format, packets, frameCount: read.frames.length, warnings, ...(read.error && { error: read.error }) };
+  } catch (err) {
+    // A bug, not bad input: bad input is reported above with its offset.
+    return { packets: [], frameCount: 0, warnings: [], error: `internal error while reading the capture: ${String(err)}` };
+  }
+}
