@@ -5,6 +5,7 @@ import type { Position, SegmentEvent, TimelineEvent } from '../../src/core';
 import {
   describeState, EXPLAIN_MESSAGES, explainSegment, explainText, explainVariable, hoverAt, transitionLabel,
 } from '../../src/core/explain';
+import { buildOutline } from '../../src/core/outline';
 
 const example = (name: string): string => readFileSync(`/work/shared/examples/${name}`, 'utf8');
 
@@ -131,5 +132,31 @@ describe('hoverAt on real documents', () => {
   it('nothing to say on a title or a blank line', () => {
     assert.equal(hoverAt(analysis, { line: 0, character: 2 }), undefined);
     assert.equal(hoverAt(analysis, { line: 3, character: 0 }), undefined);
+  });
+});
+
+describe('hoverAt and buildOutline on every position of odd documents', () => {
+  it('never throw, and every hover is non-empty Markdown without placeholders', () => {
+    const docs = [
+      example('state-names.tcpseq'), example('loss-and-retransmission.tcpseq'), example('illegal-transitions.tcpseq'),
+      example('simultaneous-close.tcpseq'), example('sliding-window.tcpseq'), example('keepalive.tcpseq'),
+      'C->S\nC: \n: SYN\nC->S SYN seq=x+y ack=\npar\npar\nend\nend\nS->C RST ACK seq=0 ack=x+1 old\nC-xS SYN ACK\nwait\nmsl 0s',
+      'C~>S ACK seq=1 len=10\nS->C SYN seq=5\nC: NOPE\nC->S FIN seq=99 : "#" # x\nS->C ACK seq=6 ack=12',
+    ];
+    let hovers = 0;
+    for (const text of docs) {
+      const analysis = analyze(text);
+      buildOutline(analysis);
+      text.split('\n').forEach((line, l) => {
+        for (let c = 0; c <= line.length; c++) {
+          const h = hoverAt(analysis, { line: l, character: c });
+          if (!h) continue;
+          hovers++;
+          assert.ok(h.markdown.length > 0);
+          assert.doesNotMatch(h.markdown, /\{\w+\}|\b(remark|why|state|segment|stateHover|variable)\.[\w-]+/, h.markdown);
+        }
+      });
+    }
+    assert.ok(hovers > 100, `${hovers} hovers`);
   });
 });
