@@ -251,9 +251,19 @@ class DiagramPage {
   /** Marks Mermaid's message and note elements with their source line, in drawing order. */
   private decorate(svg: SVGSVGElement): void {
     svg.querySelectorAll('.tcpseq-hit').forEach((e) => e.remove());
-    const texts = [...svg.querySelectorAll<SVGElement>('text.messageText')];
-    const lines = [...svg.querySelectorAll<SVGElement>('.messageLine0, .messageLine1')];
-    texts.forEach((el, i) => mark(el, this.map.messages[i]));
+    // Mermaid writes a message's label (one <text> per label line) just before its arrow.
+    const lines: SVGElement[] = [];
+    let labels: SVGElement[] = [];
+    for (const el of svg.querySelectorAll<SVGElement>('text.messageText, .messageLine0, .messageLine1')) {
+      if (el.tagName.toLowerCase() === 'text') {
+        labels.push(el);
+        continue;
+      }
+      const line = this.map.messages[lines.length];
+      lines.push(el);
+      for (const label of labels) mark(label, line);
+      labels = [];
+    }
     lines.forEach((el, i) => {
       const line = this.map.messages[i];
       mark(el, line);
