@@ -28,7 +28,9 @@ export const EXPLAIN_MESSAGES: MessageTable = {
 
   // Hover on a segment.
   'segment.heading': '`{segment}`',
-  'segment.endpoint': '**{endpoint}**: {state} · SND.NXT {sndNxt} · RCV.NXT {rcvNxt}',
+  'segment.endpoint': '**{endpoint}**: {state}',
+  'segment.sndNxt': 'SND.NXT {value}',
+  'segment.rcvNxt': 'RCV.NXT {value}',
   'segment.change': '{from} → {to}',
   'segment.unknown': '?',
   'why.syn': 'The SYN takes one sequence number: {sender}\'s SND.NXT goes from {from} to {to}.',
@@ -106,10 +108,11 @@ function snapshot(list: readonly TcbSnapshot[], endpoint: string): TcbSnapshot |
   return list.find((t) => t.endpoint === endpoint);
 }
 
-function change(before: string | undefined, after: string | undefined): Message | string {
-  const b = before ?? m('segment.unknown');
-  const a = after ?? m('segment.unknown');
-  return before === after ? b : m('segment.change', { from: b, to: a });
+/** `x+1 → x+101`, or one value when it did not change or was not known before. */
+function change(before: string | undefined, after: string | undefined): Message | string | undefined {
+  if (before === undefined || before === after) return after ?? before;
+  if (after === undefined) return before;
+  return m('segment.change', { from: before, to: after });
 }
 
 /** Remarks that replace the "how far SND.NXT moves" sentence: the segment takes no new numbers. */
@@ -137,11 +140,16 @@ export function explainSegment(event: TimelineEvent, table?: MessageTable): stri
   for (const endpoint of [s.from, s.to]) {
     const b = snapshot(event.before, endpoint);
     const a = snapshot(event.after, endpoint);
-    if (!b && !a) continue;
-    const state = change(b?.state, a?.state);
-    lines.push(explainText(m('segment.endpoint', {
-      endpoint, state, sndNxt: change(b?.sndNxt, a?.sndNxt), rcvNxt: change(b?.rcvNxt, a?.rcvNxt),
-    }), table));
+    // An endpoint without a TCB before this line still had a state: the one it left here.
+    const left = event.transitions.find((t) => t.endpoint === endpoint)?.from;
+    const state = change(b?.state ?? left, a?.state);
+    if (state === undefined) continue;
+    const parts = [explainText(m('segment.endpoint', { endpoint, state }), table)];
+    const sndNxt = change(b?.sndNxt, a?.sndNxt);
+    const rcvNxt = change(b?.rcvNxt, a?.rcvNxt);
+    if (sndNxt !== undefined) parts.push(explainText(m('segment.sndNxt', { value: sndNxt }), table));
+    if (rcvNxt !== undefined) parts.push(explainText(m('segment.rcvNxt', { value: rcvNxt }), table));
+    lines.push(parts.join(' · '));
   }
 
   const why: Message[] = [];

@@ -76,7 +76,6 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
         it.detail = `next segment ${from}->${to}`;
         it.preselect = true;
         it.sortText = '0';
-        it.filterText = written.trim() === '' ? next : `${written}${next}`;
         items.push(it);
       }
     }
