@@ -267,7 +267,10 @@ class MermaidWriter {
     // Only a `~>` arrow needs a marker: a `->` arrow (in a `par` block too) shows its arrival.
     if (s.arrow === '~>') {
       const where = at ? '' : ' at the end';
-      this.line(`note over ${this.id(s.to)}: ⤷ arrives${where}#58; ${segmentLabel(s, false)}`);
+      // Beside the receiver's lifeline, on the side the arrow came from.
+      const side = this.order.indexOf(s.to) > this.order.indexOf(s.from) ? 'left of' : 'right of';
+      const what = escapeMermaidText(`${s.flags.join(', ')} seq=${s.seq.text}`);
+      this.line(`note ${side} ${this.id(s.to)}: ⤷ arrives${where}#58; ${what}`);
       this.notes.push(line);
     }
     for (const t of at?.transitions ?? []) {
@@ -415,7 +418,9 @@ export function segmentLabel(s: SegmentEvent, withSecondLine = true): string {
   if (!withSecondLine) return label;
   const second = [
     ...(s.old ? ['old duplicate'] : []),
-    ...s.remarks.filter((r) => r !== 'old-duplicate' || !s.old).map((r) => r.replace(/-/g, ' ')),
+    // A remark the user's label already says is left out (`: retransmission`).
+    ...s.remarks.filter((r) => r !== 'old-duplicate' || !s.old).map((r) => r.replace(/-/g, ' '))
+      .filter((r) => !s.label?.toLowerCase().includes(r)),
     ...(s.label?.trim() ? [s.label] : []),
   ];
   if (second.length > 0) label += `<br>${escapeMermaidText(second.join(' · '))}`;

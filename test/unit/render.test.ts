@@ -84,7 +84,7 @@ describe('render: timeline to Mermaid', () => {
     const lines = statements(d.source);
     const flight = lines.indexOf('A--)B: ACK seq=u+200 ack=v len=100');
     // it arrives where line 4 says, before B's answer
-    assert.equal(lines[flight + 1], 'note over B: ⤷ arrives#58; ACK seq=u+200 ack=v len=100');
+    assert.equal(lines[flight + 1], 'note left of B: ⤷ arrives#58; ACK seq=u+200');
     assert.match(lines[flight + 2], /^B->>A: ACK seq=v ack=u\+100<br>duplicate ack$/);
     // the arrival marker leads back to the segment's own line
     const notesBefore = lines.slice(0, flight + 2).filter((l) => l.startsWith('note ')).length;
