@@ -1,0 +1,85 @@
+// `tcpseq check`: output formats, positions from 1, exit status 0/1/2, Markdown files.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO, SHARED_EXAMPLES } from './marks';
+
+const CLI = path.join(REPO, 'dist', 'cli.js');
+
+function run(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('tcpseq check (command line)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-cli-'));
+  const bad = path.join(tmp, 'bad.tcpseq');
+  fs.writeFileSync(bad, 'C->S SYN seq=x\nS->C SYN ACK seq=y ack=x\n');
+  const clean = path.join(SHARED_EXAMPLES, 'handshake.tcpseq');
+
+  it('prints FILE:LINE:COL: SEVERITY: MESSAGE [CODE] and exits 1 on an error', () => {
+    const r = run('check', bad);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, `${bad}:2:20: error: ack should be x+1: the SYN at line 1 takes one sequence number (x acknowledges less than has arrived) [ack-mismatch]\n`);
+  });
+
+  it('exits 0 with no output for a clean file; warnings alone do not fail', () => {
+    const r = run('check', clean);
+    assert.deepEqual([r.status, r.stdout], [0, '']);
+    const w = run('check', path.join(SHARED_EXAMPLES, 'textbook-fin.tcpseq'));
+    assert.equal(w.status, 0);
+    assert.match(w.stdout, /:2:\d+: warning: .*\[missing-ack-flag\]/);
+  });
+
+  it('--format json prints one array with 1-based positions, end exclusive, and the fix', () => {
+    const r = run('check', '--format', 'json', bad, clean);
+    assert.equal(r.status, 1);
+    const d = JSON.parse(r.stdout);
+    assert.equal(d.length, 1);
+    assert.deepEqual(
+      { ...d[0], message: undefined },
+      {
+        file: bad, line: 2, column: 20, endLine: 2, endColumn: 25, severity: 'error', code: 'ack-mismatch', message: undefined,
+        fix: { line: 2, column: 24, endLine: 2, endColumn: 25, newText: 'x+1', title: 'Change to x+1' },
+      },
+    );
+    assert.equal(JSON.parse(run('check', '--format=json', clean).stdout).length, 0);
+  });
+
+  it('checks the tcpseq blocks of Markdown files at their Markdown lines', () => {
+    const r = run('check', '--format', 'json', path.join(SHARED_EXAMPLES, 'notes.md'));
+    assert.equal(r.status, 1);
+    assert.deepEqual(JSON.parse(r.stdout).map((d: { line: number; severity: string }) => [d.line, d.severity]), [[16, 'error']]);
+  });
+
+  it('exits 2 for a usage error or an unreadable file, saying why', () => {
+    let r = run('check');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no file to check/);
+    r = run('check', '--format', 'xml', clean);
+    assert.equal(r.status, 2);
+    r = run('check', path.join(tmp, 'missing.tcpseq'));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /cannot read .*missing\.tcpseq: ENOENT/);
+    r = run('frobnicate');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command/);
+  });
+
+  it('reads standard input as -', () => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '-'], { input: 'C->S SYN seq=x\nC: ESTABLISHED\n', encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^-:2:4: error: C is in SYN-SENT here, not ESTABLISHED/);
+  });
+
+  it('runs as `npx tcpseq` through the package bin entry', function () {
+    this.timeout(30000); // npx itself takes seconds to start
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    assert.equal(pkg.bin.tcpseq, './dist/cli.js');
+    assert.match(fs.readFileSync(CLI, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env node/);
+    const r = spawnSync('npx', ['--no-install', 'tcpseq', 'check', clean], { cwd: REPO, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+});
