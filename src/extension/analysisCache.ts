@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { analyze, analyzeMarkdown } from '../core';
 import type { Analysis, Diagnostic, MarkdownBlockAnalysis } from '../core';
+import { defaultMslMs } from './features';
 
 export const TCPSEQ_LANGUAGE = 'tcpseq';
 export const MARKDOWN_LANGUAGE = 'markdown';
@@ -11,6 +12,8 @@ export const MARKDOWN_LANGUAGE = 'markdown';
 export interface DocumentAnalysis {
   readonly uri: vscode.Uri;
   readonly version: number;
+  /** The MSL of the `tcpseq.msl` setting it was checked with (a document's `msl` line wins). */
+  readonly mslMs: number;
   /** For a tcpseq document. */
   readonly analysis?: Analysis;
   /** For a Markdown file: one entry per tcpseq fence. */
@@ -32,14 +35,15 @@ export function isChecked(document: vscode.TextDocument): boolean {
 }
 
 /**
- * The document's current check: the cached one when it was made from this version of the text,
- * otherwise a fresh one (which is then cached).
+ * The document's current check: the cached one when it was made from this version of the text
+ * and the current MSL setting, otherwise a fresh one (which is then cached).
  */
 export function getDocumentAnalysis(document: vscode.TextDocument): DocumentAnalysis {
   const key = document.uri.toString();
+  const mslMs = defaultMslMs(document);
   const cached = cache.get(key);
-  if (cached && cached.version === document.version) return cached;
-  const result = check(document);
+  if (cached && cached.version === document.version && cached.mslMs === mslMs) return cached;
+  const result = check(document, mslMs);
   cache.set(key, result);
   changed.fire(result);
   return result;
@@ -58,7 +62,7 @@ export function getMarkdownAnalysis(document: vscode.TextDocument): readonly Mar
 /** The cached check, without checking again (undefined when none or stale). */
 export function peekDocumentAnalysis(document: vscode.TextDocument): DocumentAnalysis | undefined {
   const cached = cache.get(document.uri.toString());
-  return cached && cached.version === document.version ? cached : undefined;
+  return cached && cached.version === document.version && cached.mslMs === defaultMslMs(document) ? cached : undefined;
 }
 
 /** Drops a closed document's check. */
@@ -66,15 +70,16 @@ export function forgetDocument(uri: vscode.Uri): void {
   cache.delete(uri.toString());
 }
 
-function check(document: vscode.TextDocument): DocumentAnalysis {
+function check(document: vscode.TextDocument, mslMs: number): DocumentAnalysis {
   const { uri, version } = document;
+  const options = { defaultMslMs: mslMs };
   if (document.languageId === TCPSEQ_LANGUAGE) {
-    const analysis = analyze(document.getText());
-    return { uri, version, analysis, diagnostics: analysis.diagnostics };
+    const analysis = analyze(document.getText(), options);
+    return { uri, version, mslMs, analysis, diagnostics: analysis.diagnostics };
   }
   if (document.languageId === MARKDOWN_LANGUAGE) {
-    const blocks = analyzeMarkdown(document.getText());
-    return { uri, version, blocks, diagnostics: blocks.flatMap((b) => b.diagnostics) };
+    const blocks = analyzeMarkdown(document.getText(), options);
+    return { uri, version, mslMs, blocks, diagnostics: blocks.flatMap((b) => b.diagnostics) };
   }
-  return { uri, version, diagnostics: [] };
+  return { uri, version, mslMs, diagnostics: [] };
 }

@@ -60,7 +60,8 @@ export class DiagnosticsPublisher implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTING_SECTION}.${SETTING_ENABLE}`)) this.refreshAll();
+        // The MSL decides when TIME-WAIT ends, so it changes what is right.
+        if (e.affectsConfiguration(`${SETTING_SECTION}.${SETTING_ENABLE}`) || e.affectsConfiguration(`${SETTING_SECTION}.msl`)) this.refreshAll();
       }),
     );
     this.refreshAll();

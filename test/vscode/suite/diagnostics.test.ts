@@ -216,6 +216,25 @@ describe('diagnostics', () => {
     await waitFor('the errors to come back', () => ours(uri).length > 0);
   });
 
+  it('checks with the MSL of the tcpseq.msl setting, and again when it changes', async () => {
+    const document = await openUntitled([
+      'A: ESTABLISHED', 'B: ESTABLISHED',
+      'A->B FIN ACK seq=u ack=v', 'B->A ACK seq=v ack=u+1', 'B->A FIN ACK seq=v ack=u+1', 'A->B ACK seq=u+1 ack=v+1',
+      'wait 60s',
+      'A: CLOSED', // after 2 MSL only when MSL is 30 s
+    ].join('\n'));
+    const line = 7;
+    assert.strictEqual(errorsOn(document.uri, line).length, 1, 'with the default MSL (2 min), A is still in TIME-WAIT');
+    const config = vscode.workspace.getConfiguration('tcpseq');
+    try {
+      await config.update('msl', '30s', vscode.ConfigurationTarget.Global);
+      await waitFor('the TIME-WAIT error to go with MSL 30 s', () => errorsOn(document.uri, line).length === 0);
+    } finally {
+      await config.update('msl', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the error to come back with the default MSL', () => errorsOn(document.uri, line).length === 1);
+  });
+
   it('stops checking when tcpseq.validate.enable is off, and resumes when it is on', async () => {
     const uri = workspaceFile('illegal-transitions.tcpseq');
     await open(uri);
