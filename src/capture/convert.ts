@@ -254,6 +254,8 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
   // SND.MAX of each side as far as the capture shows: the end of the highest octet sent.
   const sndMax: [number | undefined, number | undefined] = [undefined, undefined];
   const synSeq: [number | undefined, number | undefined] = [undefined, undefined];
+  // Index in `items` of each side's latest segment.
+  const lastSent: [number, number] = [-1, -1];
   let gapsFilled = 0;
 
   for (const p of packets) {
@@ -274,27 +276,29 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
     const ackExt = hasAck ? unwrap(other, p.ack, !isRst) : undefined;
 
     if (!isRst) {
-      // Octets of the other side acknowledged here but never seen: a segment the capture missed.
-      if (ackExt !== undefined) {
-        const known = sndMax[other];
-        if (known === undefined) sndMax[other] = ackExt;
-        else if (ackExt > known && ackExt - known < MAX_GAP) {
-          items.push({ side: other, flags: TCP_ACK, seq: known % TWO_32, seqExt: known, len: ackExt - known, time, notCaptured: true });
-          sndMax[other] = ackExt;
-          gapsFilled++;
-        }
-      }
-      // Octets of this side skipped over: sent, but not in the capture.
+      if (ackExt !== undefined && sndMax[other] === undefined) sndMax[other] = ackExt;
+      // Octets of this side skipped over: sent, but not in the capture. The missing segment goes
+      // where the capture last showed this side's numbers, or just before the peer first
+      // acknowledged part of it, whichever is later (a wrong ack alone does not invent a segment).
       const known = sndMax[side];
-      if (known !== undefined && seqExt > known && !(p.flags & TCP_SYN)) {
-        if (seqExt - known < MAX_GAP) {
-          items.push({ side, flags: TCP_ACK, seq: known % TWO_32, seqExt: known, len: seqExt - known, time, notCaptured: true });
-          gapsFilled++;
+      if (known !== undefined && seqExt > known && seqExt - known < MAX_GAP && !(p.flags & TCP_SYN)) {
+        let at = items.length;
+        for (let k = lastSent[side] + 1; k < items.length; k++) {
+          const ack = items[k].ackExt;
+          if (items[k].side === other && ack !== undefined && ack > known) { at = k; break; }
         }
+        const missing: Item = {
+          side, flags: TCP_ACK, seq: known % TWO_32, seqExt: known, len: seqExt - known,
+          time: at < items.length ? items[at].time : time, notCaptured: true,
+        };
+        items.splice(at, 0, missing);
+        if (lastSent[other] >= at) lastSent[other]++;
+        gapsFilled++;
       }
       const end = seqExt + p.payloadLength + (p.flags & TCP_SYN ? 1 : 0) + (p.flags & TCP_FIN ? 1 : 0);
       if (known === undefined || end > known || seqExt - known >= MAX_GAP) sndMax[side] = end;
     }
+    if (!isRst) lastSent[side] = items.length;
     items.push({
       side, packet: p, flags: p.flags, seq: p.seq, seqExt,
       ...(hasAck && { ack: p.ack, ackExt }),

@@ -1,0 +1,286 @@
+// Captures of real Linux connections (test/fixtures/captures, made by make-captures.sh) import
+// into documents that the checker accepts without an error or a warning.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyze } from '../../src/core';
+import type { Analysis, TcpState } from '../../src/core';
+import { convertCapture, readCapture, readFrames, splitConnections } from '../../src/capture';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const CAPTURES = path.join(REPO, 'test', 'fixtures', 'captures');
+const CLI = path.join(REPO, 'dist', 'cli.js');
+
+const captureFiles = fs.readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+
+function load(name: string): Uint8Array {
+  return new Uint8Array(fs.readFileSync(path.join(CAPTURES, name)));
+}
+
+function importText(bytes: Uint8Array, relative = false): string {
+  const read = readCapture(bytes);
+  assert.equal(read.error, undefined, `read error: ${read.error}`);
+  const result = convertCapture(read.packets, { relative });
+  assert.ok(typeof result !== 'string', String(result));
+  return result.text;
+}
+
+/** Errors and warnings, with the line they are on, for readable failures. */
+function problems(text: string, analysis: Analysis = analyze(text)): string[] {
+  const lines = text.split('\n');
+  return analysis.diagnostics
+    .filter((d) => d.severity !== 'information')
+    .map((d) => `line ${d.range.start.line + 1}: ${d.severity}: ${d.message} [${d.code}]\n    ${lines[d.range.start.line]}`);
+}
+
+/** Each endpoint's state after the last line. */
+function finalStates(analysis: Analysis): Record<string, TcpState> {
+  const last = analysis.timeline.events[analysis.timeline.events.length - 1];
+  return Object.fromEntries(last.after.map((s) => [s.endpoint, s.state]));
+}
+
+function statesVisited(analysis: Analysis, endpoint: string): TcpState[] {
+  return analysis.timeline.events.flatMap((e) => e.transitions.filter((t) => t.endpoint === endpoint).map((t) => t.to));
+}
+
+function remarks(analysis: Analysis): string[] {
+  return analysis.timeline.events.flatMap((e) => e.segment?.remarks ?? []);
+}
+
+describe('capture fixtures from a real kernel', () => {
+  it('the folder holds every scenario, as pcap and some as pcapng', () => {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'simultaneous-close']) {
+      assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
+    }
+    assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
+  });
+
+  for (const file of captureFiles) {
+    for (const relative of [false, true]) {
+      it(`${file}${relative ? ' --relative' : ''}: imports and checks with no error or warning`, () => {
+        const text = importText(load(file), relative);
+        assert.deepEqual(problems(text), [], text);
+        const segmentLines = text.split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length;
+        const read = readCapture(load(file));
+        assert.equal(segmentLines, read.packets.length, 'one line per captured segment');
+      });
+    }
+  }
+
+  it('normal exchange: the client closes first and ends in TIME-WAIT, the server CLOSED', () => {
+    const a = analyze(importText(load('normal.pcap'), true));
+    assert.deepEqual(finalStates(a), { C: 'TIME-WAIT', S: 'CLOSED' });
+    assert.deepEqual(statesVisited(a, 'C'), ['SYN-SENT', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT']);
+  });
+
+  it('normal exchange over IPv6: participants are written [address]:port', () => {
+    const text = importText(load('normal-ipv6.pcap'));
+    assert.match(text, /^participant C as \[::1\]:40000$/m);
+    assert.match(text, /^participant S as \[::1\]:8080$/m);
+    assert.deepEqual(finalStates(analyze(text)), { C: 'TIME-WAIT', S: 'CLOSED' });
+  });
+
+  it('server-first close: the server passes through FIN-WAIT-1 to TIME-WAIT', () => {
+    const a = analyze(importText(load('server-close.pcap')));
+    assert.deepEqual(finalStates(a), { C: 'CLOSED', S: 'TIME-WAIT' });
+    assert.ok(statesVisited(a, 'C').includes('CLOSE-WAIT'));
+  });
+
+  it('half-close: the server sends data while the client is in FIN-WAIT-2', () => {
+    const text = importText(load('half-close.pcap'), true);
+    const a = analyze(text);
+    const finLine = a.timeline.events.find((e) => e.segment?.from === 'C' && e.segment.flags.includes('FIN'))!.line;
+    const dataAfterFin = a.timeline.events.filter((e) => e.line > finLine && e.segment?.from === 'S' && e.segment.len > 0);
+    assert.ok(dataAfterFin.length >= 3, text);
+    const clientStates = dataAfterFin.map((e) => e.before.find((s) => s.endpoint === 'C')!.state);
+    assert.ok(clientStates.every((s) => s === 'FIN-WAIT-1' || s === 'FIN-WAIT-2'), clientStates.join());
+    assert.ok(clientStates.filter((s) => s === 'FIN-WAIT-2').length >= 2, clientStates.join());
+    assert.deepEqual(finalStates(a), { C: 'TIME-WAIT', S: 'CLOSED' });
+  });
+
+  it('refused: the server is set CLOSED and its RST closes the client', () => {
+    const text = importText(load('refused.pcap'), true);
+    assert.match(text, /^S: CLOSED$/m);
+    assert.match(text, /^S->C RST ACK seq=0 ack=x\+1/m);
+    assert.deepEqual(finalStates(analyze(text)), { C: 'CLOSED', S: 'CLOSED' });
+  });
+
+  it('abort with SO_LINGER 0: a RST closes both sides without a FIN', () => {
+    const text = importText(load('abort.pcap'));
+    assert.doesNotMatch(text, /FIN/);
+    assert.deepEqual(finalStates(analyze(text)), { C: 'CLOSED', S: 'CLOSED' });
+  });
+
+  it('keep-alive: the checker recognises every probe, and idle time becomes wait lines', () => {
+    const text = importText(load('keepalive.pcap'), true);
+    const a = analyze(text);
+    assert.ok(remarks(a).filter((r) => r === 'keep-alive').length >= 2, text);
+    assert.ok((text.match(/^wait 1(\.\d+)? s$/gm) ?? []).length >= 2, text);
+  });
+
+  it('bulk transfer: several segments are in flight before an ACK, with small MSS', () => {
+    const text = importText(load('bulk.pcap'), true);
+    assert.match(text, /mss=1000/);
+    // Three or more data segments of the server between two of the client's lines.
+    const senders = text.split('\n').filter((l) => /^[CS]/.test(l) && !/^[CS]:/.test(l)).map((l) => l[0] + (/len=/.test(l) ? 'd' : ''));
+    assert.match(senders.join(' '), /(Sd ){3,}/);
+    assert.deepEqual(finalStates(analyze(text)), { C: 'CLOSED', S: 'TIME-WAIT' });
+  });
+
+  it('simultaneous close: the FINs cross (one written ~>), both sides pass through CLOSING', () => {
+    const text = importText(load('simultaneous-close.pcap'), true);
+    assert.match(text, /^C~>S FIN ACK/m);
+    const a = analyze(text);
+    assert.ok(statesVisited(a, 'C').includes('CLOSING'), text);
+    assert.ok(statesVisited(a, 'S').includes('CLOSING'), text);
+    assert.deepEqual(finalStates(a), { C: 'TIME-WAIT', S: 'TIME-WAIT' });
+  });
+
+  it('pcapng copies (editcap) and the nanosecond pcap give the same document as the pcap', () => {
+    const body = (t: string) => t.split('\n').slice(1).join('\n');
+    for (const name of ['normal', 'half-close', 'bulk']) {
+      assert.equal(body(importText(load(`${name}.pcapng`))), body(importText(load(`${name}.pcap`))), name);
+    }
+    assert.equal(body(importText(load('server-close-ns.pcap'))), body(importText(load('server-close.pcap'))));
+    assert.equal(readFrames(load('normal.pcapng')).format, 'pcapng');
+  });
+});
+
+describe('an ack changed by one byte in the capture', () => {
+  it('gives exactly one error, on that segment\'s line', () => {
+    const bytes = load('normal.pcap');
+    const frames = readFrames(bytes).frames;
+    // Frame 7 is the client's ACK of the server's reply. TCP's ack field: Ethernet 14 + IPv4 20 + 8.
+    const frame = frames[6];
+    const ackOffset = frame.data.byteOffset - bytes.byteOffset + 14 + 20 + 8;
+    const changed = bytes.slice();
+    changed[ackOffset + 3] = (changed[ackOffset + 3] + 1) & 0xff; // checksum left as it was
+    const original = importText(bytes, true);
+    const text = importText(changed, true);
+    assert.notEqual(text, original);
+    const errors = analyze(text).diagnostics.filter((d) => d.severity === 'error');
+    const lineOf7 = text.split('\n').findIndex((l) => l.includes('# frame 7,'));
+    assert.equal(errors.length, 1, problems(text).join('\n'));
+    assert.equal(errors[0].range.start.line, lineOf7);
+    assert.equal(errors[0].code, 'ack-mismatch');
+    assert.deepEqual(problems(text).length, 1, 'and no warning');
+  });
+});
+
+describe('conversion options', () => {
+  const packets = readCapture(load('bulk.pcap')).packets;
+
+  it('--limit writes the first N packets and says what was cut', () => {
+    const result = convertCapture(packets, { limit: 10 });
+    assert.ok(typeof result !== 'string');
+    const lines = result.text.split('\n');
+    assert.equal(lines.filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length, 10);
+    assert.match(result.text, new RegExp(`${packets.length - 10} more are cut`));
+    assert.deepEqual(problems(result.text), []);
+  });
+
+  it('absolute numbers by default, x+N and y+N with relative', () => {
+    const abs = convertCapture(packets, {}) as { text: string };
+    const rel = convertCapture(packets, { relative: true }) as { text: string };
+    assert.match(abs.text, /^C->S SYN seq=\d+ /m);
+    assert.match(rel.text, /^C->S SYN seq=x /m);
+    assert.match(rel.text, /^S->C SYN ACK seq=y ack=x\+1 /m);
+    assert.doesNotMatch(rel.text, /seq=\d/);
+  });
+
+  it('win is written as the field was sent (the model applies the window scale), and can be left out', () => {
+    const rel = convertCapture(packets, { relative: true }) as { text: string };
+    assert.match(rel.text, /wscale=/);
+    assert.match(rel.text, /^S->C .*win=64 /m, 'the server scales by 2^10: the raw field is small');
+    const none = convertCapture(packets, { window: false }) as { text: string };
+    assert.doesNotMatch(none.text, /win=/);
+  });
+
+  it('a lower --wait-threshold writes wait lines only where nothing must stay in flight', () => {
+    const result = convertCapture(packets, { waitThresholdMs: 1, relative: true }) as { text: string };
+    assert.match(result.text, /^wait \d+ ms$/m);
+    assert.deepEqual(problems(result.text), []);
+  });
+
+  it('several connections: listed with packet counts, chosen by number or address:port', () => {
+    // Two captures concatenated frame by frame: two connections in one list.
+    const a = readCapture(load('normal.pcap')).packets;
+    const b = readCapture(load('normal-ipv6.pcap')).packets;
+    const both = [...a, ...b];
+    const connections = splitConnections(both);
+    assert.equal(connections.length, 2);
+    assert.deepEqual(connections.map((c) => c.packets.length), [a.length, b.length]);
+    const second = convertCapture(both, { connection: 2 }) as { text: string };
+    assert.match(second.text, /\[::1\]:8080/);
+    const byAddress = convertCapture(both, { connection: '[::1]:40000' }) as { text: string };
+    assert.equal(byAddress.text, second.text);
+    assert.match(String(convertCapture(both, { connection: 3 })), /no connection 3/);
+    assert.match(String(convertCapture(both, { connection: '10.0.0.1:1' })), /no connection has an endpoint 10\.0\.0\.1:1/);
+  });
+
+  it('a segment missing from the capture becomes a line labelled "not captured", and the document checks', () => {
+    // Drop one of the server's data segments in the middle of the bulk transfer.
+    const dropAt = packets.findIndex((p, i) => i > 20 && p.srcPort === 8080 && p.payloadLength > 0);
+    const holed = packets.filter((_, i) => i !== dropAt);
+    const result = convertCapture(holed, { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.match(result.text, /^S(~>|-x|->)C ACK seq=y\+\d+ len=\d+ : not captured/m);
+    assert.deepEqual(problems(result.text), [], result.text);
+    assert.ok(result.warnings.some((w) => /not captured/.test(w)));
+  });
+});
+
+describe('tcpseq import (command line)', () => {
+  const run = (args: string[]) => {
+    const r = spawnSync('node', [CLI, 'import', ...args], { encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('writes the document to -o, and it checks', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-import-')), 'normal.tcpseq');
+    const r = run([path.join(CAPTURES, 'normal.pcap'), '-o', out, '--relative']);
+    assert.equal(r.status, 0, r.stderr);
+    const text = fs.readFileSync(out, 'utf8');
+    assert.match(text, /^C->S SYN seq=x /m);
+    assert.deepEqual(problems(text), []);
+  });
+
+  it('--list prints one line per connection with its packet count', () => {
+    const r = run([path.join(CAPTURES, 'bulk.pcapng'), '--list']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^1: 127\.0\.0\.1:40000 -> 127\.0\.0\.1:8080, \d+ packets\n$/);
+  });
+
+  it('exits 2 with a clear message for a missing, damaged or foreign file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-import-'));
+    const text = path.join(dir, 'notes.txt');
+    fs.writeFileSync(text, 'C->S SYN seq=x\n');
+    let r = run([text]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /not a pcap or pcapng file: unknown magic number 0x432d3e53 at byte offset 0/);
+    r = run([path.join(dir, 'absent.pcap')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /cannot read .*absent\.pcap: ENOENT/);
+    const truncated = path.join(dir, 'cut.pcap');
+    fs.writeFileSync(truncated, load('normal.pcap').subarray(0, 20));
+    r = run([truncated]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /pcap file header truncated at byte offset 20/);
+    r = run([path.join(CAPTURES, 'normal.pcap'), '--limit', 'many']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--limit needs a whole number/);
+  });
+
+  it('a file damaged in the middle: the packets before the damage are imported, with a warning', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-import-'));
+    const cut = path.join(dir, 'cut.pcap');
+    const bytes = load('normal.pcap');
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const r = run([cut]);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /warning: frame 10 truncated: the record at byte offset \d+ needs/);
+    assert.equal(r.stdout.split('\n').filter((l) => /^[CS]->[CS] /.test(l)).length, 9);
+  });
+});
