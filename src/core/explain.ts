@@ -72,6 +72,11 @@ export const EXPLAIN_MESSAGES: MessageTable = {
   'variable.bound': 'Bound at line {line}; it counts {sender}\'s octets to {receiver}.',
   'variable.fixed': 'A plain number fixes it: {name} = {value}.',
 
+  // Hover on a wait.
+  'wait.heading': '**wait**: {duration} pass (MSL is {msl}).',
+  'wait.closes': '{endpoint} has spent 2 MSL in TIME-WAIT: TIME-WAIT → CLOSED.',
+  'wait.nothing': 'No endpoint leaves TIME-WAIT here: that takes 2 MSL in TIME-WAIT, counted since it entered or since its timer last restarted.',
+
   // Inlay hints and outline.
   'hint.transition': '{endpoint}: {from} -> {to}',
   'phase.handshake': 'Handshake',
@@ -229,6 +234,26 @@ export function explainVariable(binding: VariableBinding, table?: MessageTable):
   return parts.join(' ');
 }
 
+/** `2 min`, `30 s`, `1.5 h`, `250 ms`. */
+export function formatDuration(ms: number): string {
+  const units: [number, string][] = [[3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+  for (const [size, unit] of units) if (ms >= size && Number.isInteger((ms / size) * 1000)) return `${+(ms / size).toFixed(3)} ${unit}`;
+  return `${ms} ms`;
+}
+
+/** The hover text of a `wait`: how long, and who leaves TIME-WAIT. */
+export function explainWait(analysis: Analysis, event: TimelineEvent, table?: MessageTable): string {
+  const heading = explainText(m('wait.heading', {
+    duration: formatDuration(event.waitMs ?? 0), msl: formatDuration(analysis.timeline.mslMs),
+  }), table);
+  const closes = event.transitions.filter((t) => t.from === 'TIME-WAIT' && t.to === 'CLOSED');
+  const anyTimeWait = event.before.some((t) => t.state === 'TIME-WAIT');
+  const body = closes.length > 0
+    ? closes.map((t) => explainText(m('wait.closes', { endpoint: t.endpoint }), table)).join(' ')
+    : anyTimeWait ? explainText(m('wait.nothing'), table) : '';
+  return body ? `${heading}\n\n${body}` : heading;
+}
+
 export interface Hover {
   readonly markdown: string;
   readonly range: Range;
@@ -254,7 +279,7 @@ export function variableRanges(s: SegmentStatement): { name: string; range: Rang
   return found;
 }
 
-/** The hover at a position: a variable, a state name, or the segment line it stands on. */
+/** The hover at a position: a variable, a state name, a `wait`, or the segment line it stands on. */
 export function hoverAt(analysis: Analysis, position: Position, table?: MessageTable): Hover | undefined {
   const statement = analysis.parsed.statements.find((s) => contains(s.range, position));
   if (!statement) return undefined;
@@ -268,6 +293,10 @@ export function hoverAt(analysis: Analysis, position: Position, table?: MessageT
     const event = analysis.timeline.events.find((e) => e.line === line && e.segment);
     const markdown = event && explainSegment(event, table);
     return markdown ? { markdown, range: statement.range } : undefined;
+  }
+  if (statement.kind === 'wait') {
+    const event = analysis.timeline.events.find((e) => e.line === line && e.kind === 'wait');
+    return event ? { markdown: explainWait(analysis, event, table), range: statement.range } : undefined;
   }
   if (statement.kind === 'state' && contains(statement.stateToken.range, position)) {
     const markdown = explainStateLine(analysis, statement, table);

@@ -160,3 +160,20 @@ describe('hoverAt and buildOutline on every position of odd documents', () => {
     assert.ok(hovers > 100, `${hovers} hovers`);
   });
 });
+
+describe('hoverAt on a wait', () => {
+  it('says how long passes and who leaves TIME-WAIT', () => {
+    const text = example('simultaneous-close.tcpseq');
+    const hover = hoverAt(analyze(text), at(text, 18, 'wait'))!;
+    assert.equal(hover.markdown, [
+      '**wait**: 4 min pass (MSL is 2 min).',
+      'A has spent 2 MSL in TIME-WAIT: TIME-WAIT → CLOSED. B has spent 2 MSL in TIME-WAIT: TIME-WAIT → CLOSED.',
+    ].join('\n\n'));
+  });
+
+  it('says when the wait is too short, in the MSL the document set', () => {
+    const text = 'msl 30s\nC->S FIN ACK seq=u ack=v\nS->C ACK seq=v ack=u+1\nS->C FIN ACK seq=v ack=u+1\nC->S ACK seq=u+1 ack=v+1\nwait 59.5s';
+    const hover = hoverAt(analyze(text), { line: 5, character: 0 })!;
+    assert.match(hover.markdown, /^\*\*wait\*\*: 59\.5 s pass \(MSL is 30 s\)\.\n\nNo endpoint leaves TIME-WAIT here/);
+  });
+});
