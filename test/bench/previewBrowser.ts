@@ -1,0 +1,61 @@
+// What the diagram page costs per edit in real Chromium: from the `update` message of a changed
+// 50-segment document to the painted diagram (the page answers `rendered` after the frame that
+// shows the new SVG). Target: median under 150 ms.
+//
+//   node out/test/bench/previewBrowser.js      (or through `npm run bench`)
+import { analyze } from '../../src/core';
+import { ChromiumRenderer } from '../../src/render/chromium';
+import { timelineToMermaid } from '../../src/render/mermaid';
+import type { RenderedMessage } from '../../webview/protocol';
+
+const RUNS = 30;
+const TARGET_MS = 150;
+
+/** A handshake, 23 request/response pairs and a teardown: 52 segments. `n` changes a label. */
+function document(n: number): string {
+  const lines = ['title Bulk transfer', 'participant C as Client', 'participant S as Server',
+    'C->S SYN seq=x', 'S->C SYN ACK seq=y ack=x+1', 'C->S ACK seq=x+1 ack=y+1'];
+  const pairs = 22;
+  for (let i = 0; i < pairs; i++) {
+    lines.push(`C->S ACK PSH seq=x+${1 + 100 * i} ack=y+${1 + 10 * i} len=100 : request ${i + 1}${i === 0 ? ` (edit ${n})` : ''}`);
+    lines.push(`S->C ACK PSH seq=y+${1 + 10 * i} ack=x+${1 + 100 * (i + 1)} len=10 : response ${i + 1}`);
+  }
+  const c = 1 + 100 * pairs;
+  const s = 1 + 10 * pairs;
+  lines.push(`C->S FIN ACK seq=x+${c} ack=y+${s}`, `S->C ACK seq=y+${s} ack=x+${c + 1}`);
+  lines.push(`S->C FIN ACK seq=y+${s} ack=x+${c + 1}`, `C->S ACK seq=x+${c + 1} ack=y+${s + 1}`);
+  return lines.join('\n') + '\n';
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export async function run(): Promise<{ segments: number; medianMs: number; p95Ms: number }> {
+  const renderer = await ChromiumRenderer.launch();
+  try {
+    const diagrams = Array.from({ length: RUNS + 3 }, (_, i) => {
+      const a = analyze(document(i));
+      return { diagram: timelineToMermaid(a.timeline, { diagnostics: a.diagnostics }), segments: a.timeline.events.filter((e) => e.segment).length };
+    });
+    const times: number[] = [];
+    for (let i = 0; i < diagrams.length; i++) {
+      const reply: RenderedMessage = await renderer.render(diagrams[i].diagram);
+      if (i >= 3) times.push(reply.ms); // the first renders warm Mermaid and the JIT up
+    }
+    times.sort((a, b) => a - b);
+    const result = { segments: diagrams[0].segments, medianMs: percentile(times, 50), p95Ms: percentile(times, 95) };
+    console.log(`diagram page in Chromium, ${result.segments} segments, update -> painted  ` +
+      `median ${result.medianMs.toFixed(1)} ms  p95 ${result.p95Ms.toFixed(1)} ms  (${RUNS} runs, target < ${TARGET_MS} ms)`);
+    return result;
+  } finally {
+    await renderer.close();
+  }
+}
+
+if (require.main === module) {
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
