@@ -74,7 +74,7 @@ function toMarkdown(block: TcpseqBlock, r: Range): Range {
  */
 export function analyzeMarkdown(markdown: string, options?: AnalyzeOptions): MarkdownBlockAnalysis[] {
   return findTcpseqBlocks(markdown).map((block) => {
-    const analysis = analyze('\n'.repeat(block.startLine) + block.text, options);
+    const analysis = analyze(block.text, { ...options, firstLine: block.startLine });
     const diagnostics = analysis.diagnostics.map((d): Diagnostic => {
       const fix: Fix | undefined = d.fix && { ...d.fix, range: toMarkdown(block, d.fix.range) };
       return { ...d, range: toMarkdown(block, d.range), fix };

@@ -18,6 +18,8 @@ import type {
 const DEFAULT_MSL_MS = 120_000;
 /** Above this many endpoints, a line's snapshots list only the endpoints it involves. */
 const SNAPSHOT_ALL_LIMIT = 32;
+/** How far back a retransmission looks for its original among unacknowledged segments. */
+const RETRANSMISSION_LOOKBACK = 1024;
 const START_STATES: ReadonlySet<TcpState> = new Set<TcpState>(['CLOSED', 'LISTEN', 'ESTABLISHED']);
 
 interface Endpoint {
@@ -96,6 +98,16 @@ class Model {
   private readonly bindings: VariableBinding[] = [];
   private readonly events: TimelineEvent[] = [];
   private readonly segmentDrafts = new Map<number, SegmentDraft>();
+  /** Each segment line's range, for diagnostics found when the segment arrives. */
+  private readonly segmentRanges = new Map<number, Range>();
+  /** Each endpoint's latest state change, for messages. */
+  private readonly lastTransition = new Map<string, Transition>();
+  /** Connections with segments in flight. */
+  private readonly busy = new Set<Connection>();
+  /** TCBs in TIME-WAIT (the only ones a `wait` moves). */
+  private readonly timeWait = new Set<Tcb>();
+  /** Counts `wait`s, so that a segment knows whether time passed since it was sent. */
+  private waits = 0;
   private title?: string;
   private mslMs: number;
   private current?: EventDraft;
@@ -326,11 +338,8 @@ class Model {
 
   private snapshots(involved: Set<string>, _before: boolean): TcbSnapshot[] {
     const out: TcbSnapshot[] = [];
-    const all = this.endpoints.size <= SNAPSHOT_ALL_LIMIT;
-    for (const e of this.endpoints.values()) {
-      if (!all && !involved.has(e.id)) continue;
-      out.push(this.snapshot(e.id));
-    }
+    const ids = this.endpoints.size <= SNAPSHOT_ALL_LIMIT ? this.endpoints.keys() : involved.values();
+    for (const id of ids) out.push(this.snapshot(id));
     return out;
   }
 
@@ -352,7 +361,7 @@ class Model {
 
   private inFlightLines(): number[] {
     const lines: number[] = [];
-    for (const c of this.connections.values()) {
+    for (const c of this.busy) {
       for (const q of c.inFlight.values()) for (const s of q) lines.push(s.line);
     }
     return lines;
@@ -370,8 +379,15 @@ class Model {
     if (t.state === to) return;
     const from = t.state;
     t.state = to;
-    if (to === 'TIME-WAIT') t.timeWaitMs = 0;
-    this.current?.transitions.push({ endpoint: t.endpoint, peer: t.peer, from, to, causeLine: line, reason });
+    if (to === 'TIME-WAIT') {
+      t.timeWaitMs = 0;
+      this.timeWait.add(t);
+    } else if (from === 'TIME-WAIT') {
+      this.timeWait.delete(t);
+    }
+    const tr: Transition = { endpoint: t.endpoint, peer: t.peer, from, to, causeLine: line, reason };
+    this.lastTransition.set(t.endpoint, tr);
+    this.current?.transitions.push(tr);
     this.current?.involved.add(t.endpoint);
   }
 
@@ -419,12 +435,8 @@ class Model {
 
   /** How an endpoint got to its state: the latest transition, in words. */
   private stateHistory(id: string): Message {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const t = this.events[i].transitions;
-      for (let k = t.length - 1; k >= 0; k--) {
-        if (t[k].endpoint === id) return msg('state.since', { state: t[k].to, line: t[k].causeLine + 1, reason: t[k].reason });
-      }
-    }
+    const t = this.lastTransition.get(id);
+    if (t) return msg('state.since', { state: t.to, line: t.causeLine + 1, reason: t.reason });
     return msg('state.sinceStart', { state: this.stateOf(id) });
   }
 
@@ -435,16 +447,12 @@ class Model {
     this.current!.waitMs = ms;
     // In-flight segments arrive before the time passes.
     this.flushAll();
-    for (const c of this.connections.values()) {
-      for (const t of [c.a, c.b]) {
-        for (const r of t.sent) r.waited = true;
-        if (t.state === 'TIME-WAIT') {
-          t.timeWaitMs += ms;
-          if (t.timeWaitMs >= 2 * this.mslMs - 1e-9) {
-            this.setState(t, 'CLOSED', this.current!.line, msg('reason.timeWaitOver'));
-            t.discard('CLOSED');
-          }
-        }
+    this.waits++;
+    for (const t of [...this.timeWait]) {
+      t.timeWaitMs += ms;
+      if (t.timeWaitMs >= 2 * this.mslMs - 1e-9) {
+        this.setState(t, 'CLOSED', this.current!.line, msg('reason.timeWaitOver'));
+        t.discard('CLOSED');
       }
     }
   }
@@ -469,6 +477,7 @@ class Model {
     };
     ev.segment = draft;
     this.segmentDrafts.set(line, draft);
+    this.segmentRanges.set(line, st.range);
 
     if (F === T) {
       this.report(st.to.range, 'error', 'self-segment', msg('segment.self', { endpoint: F }));
@@ -568,6 +577,7 @@ class Model {
       this.par.pending.push(seg);
     } else if (st.arrow.value === '~>') {
       conn.queue(F).push(seg);
+      this.busy.add(conn);
     } else {
       this.flushQueue(conn, F);
       this.arrive(seg, line);
@@ -610,7 +620,7 @@ class Model {
     const finSent = state === 'FIN-WAIT-1' || state === 'FIN-WAIT-2' || state === 'CLOSING' || state === 'TIME-WAIT' || state === 'LAST-ACK';
     if (finSent) {
       const seqV = st.seq?.expr ? this.peekExpr(st.seq.expr) : undefined;
-      const isRetransmission = seqV !== undefined && s.sent.some((r) => same(r.seq, seqV) || (r.dataSeq && same(r.dataSeq, seqV)));
+      const isRetransmission = seqV !== undefined && s.sent.slice(-RETRANSMISSION_LOOKBACK).some((r) => same(r.seq, seqV) || (r.dataSeq && same(r.dataSeq, seqV)));
       if (f.fin && !isRetransmission && !(s.finSeq && seqV === undefined)) {
         return no(flagRange('FIN'), 'data-after-fin', msg('rule.secondFin', { endpoint: s.endpoint, state }));
       }
@@ -699,7 +709,9 @@ class Model {
     // Retransmission: the seq of an earlier segment with payload, SYN or FIN not yet acknowledged.
     if ((f.len > 0 || f.syn || f.fin) && !f.rst) {
       let original: SentRecord | undefined;
-      for (let i = s.sent.length - 1; i >= 0; i--) {
+      // The latest earlier segment with that seq; looking back a bounded distance keeps a document
+      // with a huge unacknowledged window linear.
+      for (let i = s.sent.length - 1; i >= Math.max(0, s.sent.length - RETRANSMISSION_LOOKBACK); i--) {
         const r = s.sent[i];
         if (same(r.seq, written) || (r.dataSeq && same(r.dataSeq, written))) { original = r; break; }
       }
@@ -711,7 +723,7 @@ class Model {
         const end = add(written, f.len + (f.syn ? 1 : 0) + (f.fin ? 1 : 0));
         const covered = receiver.rcvNxt !== undefined && (compare(receiver.rcvNxt, end) ?? -1) >= 0;
         const held = covered || receiver.held.some((h) => same(h.seq, written));
-        if (held && !original.waited && o.fate !== 'lost' && o.fate !== 'in-flight' && o.fate !== 'dropped') {
+        if (held && original.waits === this.waits && o.fate !== 'lost' && o.fate !== 'in-flight' && o.fate !== 'dropped') {
           draft.remarks.add('spurious-retransmission');
           this.report(field.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }), {
             range: field.expr.range, newText: show(expected), title: `Change to ${show(expected)}`, titleMessage: msg('fix.changeTo', { value: show(expected) }),
@@ -885,7 +897,7 @@ class Model {
   private spaceError(e: Expr, varSpace: string, space: string, expected: SeqVal | undefined): void {
     const [owner] = varSpace.split('>');
     const [sender, receiver] = space.split('>');
-    const binding = this.bindings.find((b) => b.name === e.variable);
+    const binding = this.vars.get(e.variable!);
     const fix = expected ? changeFix(e.range, show(expected)) : undefined;
     this.report(e.range, 'error', 'variable-space', msg(expected ? 'var.otherSpace' : 'var.otherSpaceFree', {
       name: e.variable!, owner, line: (binding?.line ?? 0) + 1, sender, receiver, expected: expected ? show(expected) : '',
@@ -945,7 +957,7 @@ class Model {
     const end = add(seg.seq, occupies);
     if (occupies > 0) {
       const rec: SentRecord = {
-        segment: seg, seq: seg.seq, end, waited: false,
+        segment: seg, seq: seg.seq, end, waits: this.waits,
         dataSeq: seg.syn && seg.len > 0 ? add(seg.seq, 1) : undefined,
       };
       s.sent.push(rec);
@@ -992,7 +1004,14 @@ class Model {
     const q = conn.inFlight.get(sender);
     if (!q || q.length === 0) return;
     const segs = q.splice(0, q.length);
+    this.settle(conn);
     for (const seg of segs) this.arrive(seg, this.current!.line);
+  }
+
+  /** Forgets a connection as busy once nothing of it is in flight. */
+  private settle(conn: Connection): void {
+    for (const q of conn.inFlight.values()) if (q.length > 0) return;
+    this.busy.delete(conn);
   }
 
   /** Delivers the in-flight segments from `sender` up to the last one the ack covers. */
@@ -1010,19 +1029,20 @@ class Model {
     }
     if (last < 0) return;
     const segs = q.splice(0, last + 1);
+    this.settle(conn);
     for (const seg of segs) this.arrive(seg, this.current!.line);
   }
 
   /** Delivers everything in flight towards one endpoint (a state line about it). */
   private flushTo(id: string): void {
-    for (const c of this.connections.values()) {
+    for (const c of [...this.busy]) {
       if (c.a.endpoint === id) this.flushQueue(c, c.b.endpoint);
       else if (c.b.endpoint === id) this.flushQueue(c, c.a.endpoint);
     }
   }
 
   private flushAll(): void {
-    for (const c of this.connections.values()) {
+    for (const c of [...this.busy]) {
       this.flushQueue(c, c.a.endpoint);
       this.flushQueue(c, c.b.endpoint);
     }
@@ -1219,21 +1239,20 @@ class Model {
     // Payload and FIN, in order.
     if (d === 0 || d === undefined || (d < 0 && endD !== undefined && endD > 0)) {
       this.acceptInOrder(r, seg, line);
-      // Held segments that now fit.
-      let progress = true;
-      while (progress && r.held.length > 0) {
-        progress = false;
-        for (let i = 0; i < r.held.length; i++) {
-          const h = r.held[i];
+      // Held segments that now fit, in sequence order.
+      if (r.held.length > 0) {
+        const base = r.rcvNxt!;
+        r.held.sort((a, b) => (compare(a.seq, base) ?? 0) - (compare(b.seq, base) ?? 0));
+        let k = 0;
+        while (k < r.held.length) {
+          const h = r.held[k];
           const hd = compare(h.seq, r.rcvNxt!);
-          if (hd !== undefined && hd <= 0) {
-            r.held.splice(i, 1);
-            h.fate = 'accepted';
-            this.acceptInOrder(r, h, h.line);
-            progress = true;
-            break;
-          }
+          if (hd === undefined || hd > 0) break;
+          h.fate = 'accepted';
+          this.acceptInOrder(r, h, h.line);
+          k++;
         }
+        if (k > 0) r.held.splice(0, k);
       }
     }
   }
@@ -1312,9 +1331,7 @@ class Model {
   }
 
   private segmentRange(seg: Segment): Range {
-    const e = this.events.find((x) => x.line === seg.line && x.kind === 'segment');
-    if (e) return e.range;
-    return this.current?.line === seg.line ? this.current.range : { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
+    return this.segmentRanges.get(seg.line) ?? { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
   }
 
   // -- old duplicates --------------------------------------------------------------------------

@@ -61,13 +61,13 @@ export function commentStart(line: string): number {
   return line.length;
 }
 
-/** Parses a whole document. */
-export function parse(text: string): ParsedDocument {
+/** Parses a whole document; `firstLine` numbers its lines inside a larger file (a Markdown block). */
+export function parse(text: string, firstLine = 0): ParsedDocument {
   const lines = splitLines(text);
   const statements: Statement[] = [];
   const diagnostics: Diagnostic[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const st = new LineParser(lines[i], i, diagnostics).parse();
+    const st = new LineParser(lines[i], firstLine + i, diagnostics).parse();
     if (st) statements.push(st);
   }
   return { statements, diagnostics, lineCount: lines.length };

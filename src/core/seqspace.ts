@@ -120,9 +120,12 @@ export function show(v: SeqVal): string {
   const o = r.origin;
   if (o.names.length === 0) return withOffset(o.placeholder, r.offset);
   // The variable closest below the value (ties: the latest bound), as notes count from it.
-  let best = o.names[0];
+  // Only the latest names are considered, so that a document binding thousands of variables to
+  // one origin stays linear.
+  const first = Math.max(0, o.names.length - 64);
+  let best = o.names[first];
   let bestD = serialDiff(r.offset, best.offset);
-  for (let i = 1; i < o.names.length; i++) {
+  for (let i = first + 1; i < o.names.length; i++) {
     const n = o.names[i];
     const d = serialDiff(r.offset, n.offset);
     const better = bestD < 0 ? d >= 0 || d > bestD : d >= 0 && d <= bestD;
@@ -170,12 +173,4 @@ export class Variables {
   all(): IterableIterator<Variable> {
     return this.byName.values();
   }
-}
-
-/** After origins merge, names move with them so that `show` still finds them. */
-export function carryNames(from: Origin): void {
-  if (!from.link) return;
-  const { origin, offset } = from.link;
-  for (const n of from.names) origin.names.push({ name: n.name, offset: mod32(n.offset + offset) });
-  from.names.length = 0;
 }

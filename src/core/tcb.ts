@@ -40,8 +40,8 @@ export interface SentRecord {
   readonly dataSeq?: SeqVal;
   /** seq + len (+1 for SYN, +1 for FIN). */
   readonly end: SeqVal;
-  /** A `wait` passed since it was sent. */
-  waited: boolean;
+  /** How many `wait`s had passed when it was sent (time passed since, when fewer than now). */
+  readonly waits: number;
 }
 
 /** Why SND.NXT or RCV.NXT is what it is, for messages (`the SYN at line 1 takes one sequence number`). */

@@ -297,4 +297,6 @@ export interface Analysis {
 export interface AnalyzeOptions {
   /** The default MSL in milliseconds when the document sets none (2 minutes, as in RFC 793). */
   readonly defaultMslMs?: number;
+  /** The line number of the text's first line, for a document inside a larger file (a Markdown block). */
+  readonly firstLine?: number;
 }
