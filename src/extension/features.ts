@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { analyze } from '../core';
 import type { Analysis } from '../core';
+import { getAnalysis } from './analysisCache';
 import { registerHover } from './hover';
 import { registerCompletion } from './completion';
 import { registerInlayHints } from './inlayHints';
@@ -30,18 +31,12 @@ export function defaultMslMs(scope?: vscode.ConfigurationScope): number {
   return parseMslSetting(setting) ?? DEFAULT_MSL_MS;
 }
 
-interface Cached { readonly version: number; readonly mslMs: number; readonly analysis: Analysis }
-const cache = new Map<string, Cached>();
-
-/** The document's analysis, computed once per version (every provider asks for it). */
+/**
+ * The document's analysis, shared with the diagnostics (one check per version and MSL setting).
+ * A document that is not tcpseq (the providers never ask for one) is analysed on the spot.
+ */
 export function analysisOf(document: vscode.TextDocument): Analysis {
-  const key = document.uri.toString();
-  const mslMs = defaultMslMs(document);
-  const hit = cache.get(key);
-  if (hit && hit.version === document.version && hit.mslMs === mslMs) return hit.analysis;
-  const analysis = analyze(document.getText(), { defaultMslMs: mslMs });
-  cache.set(key, { version: document.version, mslMs, analysis });
-  return analysis;
+  return getAnalysis(document) ?? analyze(document.getText(), { defaultMslMs: defaultMslMs(document) });
 }
 
 /** Converts a core range (0-based, UTF-16, end exclusive: the same convention) to VS Code's. */
@@ -52,7 +47,6 @@ export function toRange(r: { start: { line: number; character: number }; end: { 
 /** Hover, completion, inlay hints, outline, folding and formatting. */
 export function registerEditorFeatures(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.workspace.onDidCloseTextDocument((d) => cache.delete(d.uri.toString())),
     registerHover(),
     registerCompletion(),
     registerInlayHints(),
