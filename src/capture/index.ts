@@ -23,12 +23,12 @@ export interface CaptureReadResult {
 }
 
 const SKIP_TEXT: Record<SkipReason, string> = {
-  'not-ip': 'carry neither IPv4 nor IPv6',
-  'not-tcp': 'carry no TCP',
-  fragment: 'are non-first IP fragments (ignored: TCP headers are in first fragments)',
-  truncated: 'were cut by the snapshot length before the end of their TCP header',
-  'bad-header': 'have a damaged IP or TCP header',
-  'unknown-link-type': 'use a link type this reader does not know',
+  'not-ip': 'frames with neither IPv4 nor IPv6, skipped',
+  'not-tcp': 'frames without TCP, skipped',
+  fragment: 'non-first IP fragments, ignored (TCP headers are in first fragments)',
+  truncated: 'frames cut by the snapshot length before the end of their TCP header, skipped',
+  'bad-header': 'frames with a damaged IP or TCP header, skipped',
+  'unknown-link-type': 'frames of a link type this reader does not know, skipped',
 };
 
 /** Reads every TCP segment of a pcap or pcapng file. Never throws. */
@@ -53,7 +53,7 @@ export function readCapture(bytes: Uint8Array): CaptureReadResult {
       // Non-TCP traffic is normal in a capture; only say so when nothing else is there.
       if ((reason === 'not-tcp' || reason === 'not-ip') && packets.length > 0) continue;
       const extra = details.size ? ` (${reason === 'unknown-link-type' ? 'link type ' : ''}${[...details].join(', ')})` : '';
-      warnings.push(`${count} frame${count === 1 ? '' : 's'} ${SKIP_TEXT[reason]}${extra}`);
+      warnings.push(`${SKIP_TEXT[reason]}: ${count}${extra}`);
     }
     return { format: read.format, packets, frameCount: read.frames.length, warnings, ...(read.error && { error: read.error }) };
   } catch (err) {
