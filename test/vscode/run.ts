@@ -4,6 +4,7 @@
 //   node out/test/vscode/run.js            both parts below
 //   node out/test/vscode/run.js suite      only the extension-host suites
 //   node out/test/vscode/run.js ui [NAME]  only the UI tests (NAME: a file such as problems.ui.js)
+//   node out/test/vscode/run.js start      only the check of `npm start`
 //
 // 1. Extension-host suites: @vscode/test-electron's runTests launches shim.ts in place of the `code`
 //    executable; every `out/test/vscode/suite/*.test.js` runs with mocha (bdd, 20 s per test) inside
@@ -15,6 +16,8 @@
 //    screenshots to ctx.resultsDir (test-results/). Each UI test has its own code-server and its own
 //    hard time limit.
 //
+// 3. `npm start`: startCheck.ts runs src/tools/start.sh and opens the address it prints.
+//
 // code-server and Chromium are killed (by process group) after every run, also on failure or timeout.
 // The last line says `N passed, N failed`; the exit status is 1 when anything failed.
 import { runTests } from '@vscode/test-electron';
@@ -24,6 +27,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, launchChromium, startCodeServer, workbenchUrl, type CodeServer } from './codeServer';
 import type { RunResults } from './results';
+import { checkNpmStart } from './startCheck';
 import { openFile, runCommand, waitForWorkbench } from './workbench';
 
 /** The examples the workspace is copied from (read-only, shared with others). */
@@ -149,13 +153,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let passed = 0;
   let failed = 0;
-  if (part !== 'ui') {
+  if (part === undefined || part === 'suite') {
     console.log('-- extension-host suites');
     const r = await runInExtensionHost(path.join(SUITE_DIR, 'index.js'));
     passed += r.passed;
     failed += r.failed;
   }
-  if (part !== 'suite') {
+  if (part === undefined || part === 'ui') {
     const files = existsSync(UI_DIR)
       ? readdirSync(UI_DIR).filter((f) => f.endsWith('.ui.js') && (!only || f === only || f === `${only}.ui.js`)).sort()
       : [];
@@ -163,6 +167,17 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const f of files) {
       if (await runUiTest(path.join(UI_DIR, f))) passed++;
       else failed++;
+    }
+  }
+  if (part === undefined || part === 'start') {
+    console.log('-- npm start');
+    try {
+      await withTimeout(checkNpmStart(), 3 * UI_TIMEOUT_MS, 'the npm start check');
+      console.log('  ok   npm start serves the workbench with the extension active');
+      passed++;
+    } catch (err) {
+      console.log(`  FAIL npm start: ${(err as Error).message}`);
+      failed++;
     }
   }
   console.log(`extension tests: ${passed} passed, ${failed} failed`);
