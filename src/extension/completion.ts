@@ -2,16 +2,11 @@
 // after the arrow, flags and fields in a segment; and, right after `C->S `, the segment that is
 // correct next (first, preselected), as the core's model computes it from the lines above.
 import * as vscode from 'vscode';
-import * as core from '../core';
-import { FLAGS, TCP_STATES } from '../core';
+import { analyze, FLAGS, suggestSegment, TCP_STATES } from '../core';
 import type { Analysis, AnalyzeOptions } from '../core';
 import { describeState, explainVariable as describeVariable } from '../core/explain';
 import { splitComment } from '../core/format';
 import { analysisOf, defaultMslMs, SELECTOR } from './features';
-
-/** The core's answer to "what should C send to S next?", in the document's terms. */
-type SuggestSegment = (analysis: Analysis, from: string, to: string, options?: AnalyzeOptions) => string | undefined;
-const suggestSegment = (core as typeof core & { suggestSegment?: SuggestSegment }).suggestSegment;
 
 const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 const STATE_CONTEXT = new RegExp(`^\\s*(${IDENT})\\s*:\\s*[A-Za-z_-]*$`);
@@ -70,7 +65,7 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
     if (written.trim() === '' || /^[A-Za-z]*$/.test(written)) {
       // Nothing but a partial word after the receiver: the segment that is correct next comes first.
       const options = { defaultMslMs: defaultMslMs(document) };
-      const next = suggestSegment?.(analysisBefore(document, position.line, options), from, to, options);
+      const next = suggestSegment(analysisBefore(document, position.line, options), from, to, options);
       if (next) {
         const it = item(next, K.Value, replace, 'The segment that is correct next, from the lines above.');
         it.detail = `next segment ${from}->${to}`;
@@ -120,7 +115,7 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
 /** The analysis of the lines above `line`: what has happened before the segment being written. */
 function analysisBefore(document: vscode.TextDocument, line: number, options: AnalyzeOptions): Analysis {
   const text = document.getText(new vscode.Range(0, 0, line, 0));
-  return core.analyze(text, options);
+  return analyze(text, options);
 }
 
 export function registerCompletion(): vscode.Disposable {
