@@ -1,4 +1,75 @@
-import type * as vscode from 'vscode';
+// `tcpseq: Import Capture...`: a pcap/pcapng file -> an untitled tcpseq document (and its preview).
+import * as vscode from 'vscode';
+import { convertConnection, describeConnection, readCapture, splitConnections } from '../capture';
+import type { CaptureConnection } from '../capture';
 
-/** `tcpseq: Import Capture...`. */
-export function registerCaptureImport(_context: vscode.ExtensionContext): void {}
+const COMMAND = 'tcpseq.importCapture';
+
+export function registerCaptureImport(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.commands.registerCommand(COMMAND, (uri?: vscode.Uri) => importCapture(uri)));
+}
+
+/** Imports `uri` (or a file chosen in a dialog); returns the new document, if one was opened. */
+export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  if (!(uri instanceof vscode.Uri)) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Import',
+      title: 'Import a packet capture',
+      filters: { 'Packet captures': ['pcap', 'pcapng', 'cap'], 'All files': ['*'] },
+    });
+    if (!picked || picked.length === 0) return undefined;
+    uri = picked[0];
+  }
+  const name = uri.path.split('/').pop() ?? uri.toString();
+
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Cannot read ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+  const capture = readCapture(bytes);
+  if (capture.error && capture.packets.length === 0) {
+    void vscode.window.showErrorMessage(`Cannot import ${name}: ${capture.error}`);
+    return undefined;
+  }
+  const notes = [...capture.warnings];
+  if (capture.error) notes.push(`${capture.error}; the segments before it are imported`);
+
+  const connections = splitConnections(capture.packets);
+  if (connections.length === 0) {
+    void vscode.window.showErrorMessage(`${name} holds no TCP segment (${capture.frameCount} frames read).`);
+    return undefined;
+  }
+  const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
+  if (!connection) return undefined;
+
+  const result = convertConnection(connection, { source: name });
+  notes.push(...result.warnings);
+  const document = await vscode.workspace.openTextDocument({ language: 'tcpseq', content: result.text });
+  await vscode.window.showTextDocument(document, { preview: false });
+  if ((await vscode.commands.getCommands(true)).includes('tcpseq.openPreviewToSide')) {
+    await vscode.commands.executeCommand('tcpseq.openPreviewToSide', document.uri);
+  }
+  if (notes.length > 0) void vscode.window.showWarningMessage(`Imported ${name} with warnings: ${notes.join('; ')}`);
+  return document;
+}
+
+async function pickConnection(connections: readonly CaptureConnection[], name: string): Promise<CaptureConnection | undefined> {
+  const items = connections.map((c) => ({
+    label: `${c.client.text} → ${c.server.text}`,
+    description: `${c.packets.length} packet${c.packets.length === 1 ? '' : 's'}`,
+    detail: c.handshake ? undefined : 'no handshake captured',
+    connection: c,
+    // The full line, for screen readers and tests.
+    ariaLabel: describeConnection(c),
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${name}: ${connections.length} connections`,
+    placeHolder: 'Choose the connection to import',
+    matchOnDescription: true,
+  });
+  return picked?.connection;
+}

@@ -1,0 +1,91 @@
+// `tcpseq: Import Capture...` in the real editor: a capture of a real Linux connection opens as an
+// untitled tcpseq document that checks clean; with several connections a QuickPick chooses one;
+// a damaged file gives a message and no document.
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { waitFor } from './helpers';
+
+const CAPTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'captures');
+const capture = (name: string) => vscode.Uri.file(path.join(CAPTURES, name));
+
+function problemsOf(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'tcpseq' && d.severity !== vscode.DiagnosticSeverity.Information);
+}
+
+describe('tcpseq: Import Capture...', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('is a contributed command with the title the palette shows', async () => {
+    const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'tcpseq')!.packageJSON;
+    const entry = pkg.contributes.commands.find((c: { command: string }) => c.command === 'tcpseq.importCapture');
+    assert.strictEqual(`${entry.category}: ${entry.title}`, 'tcpseq: Import Capture...');
+    assert.ok((await vscode.commands.getCommands(true)).includes('tcpseq.importCapture'));
+  });
+
+  it('opens an untitled tcpseq document of the capture (pcapng)', async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('half-close.pcapng'));
+    assert.ok(document, 'a document was opened');
+    assert.strictEqual(document.languageId, 'tcpseq');
+    assert.strictEqual(document.isUntitled, true);
+    assert.match(document.getText(), /^# Imported from half-close\.pcapng: connection 1/);
+    assert.match(document.getText(), /^C->S SYN seq=\d+ /m);
+    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === document), 'the document is shown');
+  });
+
+  it('the imported keep-alive capture is checked: its probes are recognised, nothing is wrong', async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('keepalive.pcap'));
+    // The probes' information diagnostics show that the check ran.
+    const all = await waitFor('the keep-alive probes to be recognised', () => {
+      const ds = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'tcpseq');
+      return ds.filter((d) => /keep-alive/.test(d.message)).length >= 2 && ds;
+    });
+    assert.deepStrictEqual(all.filter((d) => d.severity !== vscode.DiagnosticSeverity.Information).map((d) => `${d.range.start.line + 1}: ${d.message}`), []);
+  });
+
+  it('a document with a mistake does get diagnostics the same way (the check above is not vacuous)', async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('normal.pcap'));
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document)!;
+    const line = document.getText().split('\n').findIndex((l) => l.includes('# frame 7,'));
+    const text = document.lineAt(line).text;
+    const ack = /ack=(\d+)/.exec(text)!;
+    await editor.edit((b) => b.replace(new vscode.Range(line, ack.index + 4, line, ack.index + ack[0].length), String(Number(ack[1]) + 1)));
+    const errors = await waitFor('an error on the changed ack', () => {
+      const found = problemsOf(document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+      return found.length > 0 && found;
+    });
+    assert.strictEqual(errors.length, 1);
+    assert.strictEqual(errors[0].range.start.line, line);
+  });
+
+  it('with several connections, a QuickPick lists them with packet counts and imports the chosen one', async () => {
+    // Two real captures in one file: the second one's records after the first one's.
+    const a = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
+    const b = fs.readFileSync(path.join(CAPTURES, 'normal-ipv6.pcap'));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-')), 'two.pcap');
+    fs.writeFileSync(file, Buffer.concat([a, b.subarray(24)]));
+
+    const pending = vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', vscode.Uri.file(file));
+    // Wait for the QuickPick, move to the second entry and accept it.
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const document = await pending;
+    assert.ok(document, 'a document was opened');
+    assert.match(document.getText(), /^participant S as \[::1\]:8080$/m);
+  });
+
+  it('a damaged file opens no document', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-')), 'broken.pcap');
+    fs.writeFileSync(file, 'this is not a capture');
+    const before = vscode.workspace.textDocuments.length;
+    const document = await vscode.commands.executeCommand('tcpseq.importCapture', vscode.Uri.file(file));
+    assert.strictEqual(document, undefined);
+    assert.strictEqual(vscode.workspace.textDocuments.filter((d) => d.languageId === 'tcpseq' && d.isUntitled).length, 0);
+    assert.ok(vscode.workspace.textDocuments.length <= before);
+  });
+});
