@@ -246,7 +246,14 @@ export function explainWait(analysis: Analysis, event: TimelineEvent, table?: Me
   const heading = explainText(m('wait.heading', {
     duration: formatDuration(event.waitMs ?? 0), msl: formatDuration(analysis.timeline.mslMs),
   }), table);
-  const closes = event.transitions.filter((t) => t.from === 'TIME-WAIT' && t.to === 'CLOSED');
+  // In the order the participants were declared, whatever order the model found them in.
+  const order = (e: string): number => {
+    const i = analysis.timeline.participants.findIndex((p) => p.id === e);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const closes = event.transitions
+    .filter((t) => t.from === 'TIME-WAIT' && t.to === 'CLOSED')
+    .sort((a, b) => order(a.endpoint) - order(b.endpoint) || a.endpoint.localeCompare(b.endpoint));
   const anyTimeWait = event.before.some((t) => t.state === 'TIME-WAIT');
   const body = closes.length > 0
     ? closes.map((t) => explainText(m('wait.closes', { endpoint: t.endpoint }), table)).join(' ')
