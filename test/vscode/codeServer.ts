@@ -80,6 +80,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // Without a config file of its own, code-server writes ~/.config/code-server/config.yaml.
   const config = path.join(options.userDataDir, 'code-server.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
+  // No welcome page: tests (and their screenshots) start with an empty editor area.
+  const settings = path.join(options.userDataDir, 'User', 'settings.json');
+  if (!existsSync(settings)) {
+    mkdirSync(path.dirname(settings), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none' }, null, 2));
+  }
   const args = [
     CODE_SERVER_ENTRY, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', options.userDataDir, '--extensions-dir', options.extensionsDir,

@@ -1,0 +1,80 @@
+// The problems a person sees in the workbench: squiggles under the mistakes of
+// arithmetic-mistakes.tcpseq, the same messages in the Problems view, the message on hover, and
+// the quick fix offered with Ctrl+. that corrects `ack=x` to `ack=x+1`.
+// Screenshots: test-results/problems.png (hover and Problems view), test-results/quickfix.png.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { analyze } from '../../../src/core';
+import type { UiContext } from '../run';
+
+const FILE = 'arithmetic-mistakes.tcpseq';
+
+async function waitForCount(locator: Locator, n: number, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let count = await locator.count();
+  while (count !== n) {
+    if (Date.now() > deadline) throw new Error(`${what}: ${count}, expected ${n}`);
+    await new Promise((r) => setTimeout(r, 100));
+    count = await locator.count();
+  }
+}
+
+async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.pressSequentially(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+export async function run(page: Page, ctx: UiContext): Promise<void> {
+  // What the editor must show: the core's own verdict on the file (run here in Node).
+  const text = fs.readFileSync(path.join(ctx.workspace, FILE), 'utf8');
+  const expected = analyze(text).diagnostics.filter((d) => d.severity === 'error');
+  if (expected.length !== 3) throw new Error(`the core reports ${expected.length} errors in ${FILE}, the example marks 3`);
+  const first = expected[0];
+
+  await ctx.openFile(FILE);
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.squiggly-error').first().waitFor();
+  const squiggles = await editor.locator('.squiggly-error').count();
+  if (squiggles !== expected.length) throw new Error(`${squiggles} error squiggles, expected ${expected.length}`);
+
+  // The Problems view lists each message with its position.
+  await ctx.runCommand('Focus on Problems View');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await rows.filter({ hasText: first.message }).first().waitFor();
+  for (const d of expected) {
+    const position = `[Ln ${d.range.start.line + 1}, Col ${d.range.start.character + 1}]`;
+    const row = rows.filter({ hasText: d.message }).filter({ hasText: position });
+    if ((await row.count()) !== 1) throw new Error(`the Problems view has no row "${d.message}" at ${position}`);
+  }
+  ctx.log(`Problems view: ${expected.length} errors with their messages and positions`);
+
+  // The message on hover over the first mistake.
+  await goToLine(page, first.range.start.line + 1, first.range.start.character + 2);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = page.locator('.monaco-hover').filter({ hasText: first.message });
+  await hover.first().waitFor();
+  await page.screenshot({ path: path.join(ctx.resultsDir, 'problems.png') });
+
+  // The quick fix menu (Ctrl+.) offers the core's fix, preferred; choosing it corrects the line.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Period');
+  const menu = page.locator('.action-widget');
+  const fixTitle = first.fix?.title;
+  if (!fixTitle) throw new Error('the core offers no fix for the first mistake');
+  const item = menu.locator('.monaco-list-row', { hasText: fixTitle });
+  await item.first().waitFor();
+  await page.screenshot({ path: path.join(ctx.resultsDir, 'quickfix.png') });
+  // The preferred fix comes first and has the focus: Enter applies it, as a person would.
+  await menu.locator('.monaco-list-row.focused', { hasText: fixTitle }).waitFor();
+  await page.keyboard.press('Enter');
+  const line = editor.locator('.view-line').filter({ hasText: 'S->C SYN ACK seq=y' });
+  await line.filter({ hasText: 'ack=x+1' }).waitFor();
+  await waitForCount(editor.locator('.squiggly-error'), expected.length - 1, 'error squiggles after the fix');
+  ctx.log(`quick fix "${fixTitle}" applied; ${expected.length - 1} errors left`);
+}
