@@ -93,7 +93,8 @@ export function suggestNext(statements: readonly Statement[], lineCount: number,
 class Model {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly endpoints = new Map<string, Endpoint>();
-  private readonly connections = new Map<string, Connection>();
+  /** Connections by endpoint and peer (each connection is found from both sides). */
+  private readonly connections = new Map<string, Map<string, Connection>>();
   private readonly vars = new Variables();
   private readonly bindings: VariableBinding[] = [];
   private readonly events: TimelineEvent[] = [];
@@ -102,6 +103,10 @@ class Model {
   private readonly segmentRanges = new Map<number, Range>();
   /** Each endpoint's latest state change, for messages. */
   private readonly lastTransition = new Map<string, Transition>();
+  /** Each endpoint's snapshot after the last event that involved it. */
+  private readonly latest = new Map<string, TcbSnapshot>();
+  /** The snapshots after the previous event (the next event's `before`). */
+  private lastAll: TcbSnapshot[] = [];
   /** Connections with segments in flight. */
   private readonly busy = new Set<Connection>();
   /** TCBs in TIME-WAIT (the only ones a `wait` moves). */
@@ -201,7 +206,7 @@ class Model {
       this.finish(ev);
       return;
     }
-    ev.before = this.snapshots(ev.involved, true);
+    ev.before = this.endpoints.size <= SNAPSHOT_ALL_LIMIT ? this.lastAll : [];
     switch (st.kind) {
       case 'title': this.title = st.text.value; break;
       case 'participant': {
@@ -240,7 +245,7 @@ class Model {
       line: ev.line,
       range: ev.range,
       before: ev.before,
-      after: this.snapshots(ev.involved, false),
+      after: this.snapshots(ev),
       transitions: ev.transitions,
       arrivals: ev.arrivals,
       inFlight: this.inFlightLines(),
@@ -287,7 +292,7 @@ class Model {
       ...frozen,
       transitions: ev.transitions,
       arrivals: ev.arrivals,
-      after: this.snapshots(ev.involved, false),
+      after: this.snapshots(ev),
       inFlight: [],
       problems: ev.problems,
     };
@@ -306,11 +311,15 @@ class Model {
   }
 
   private connection(a: string, b: string): Connection {
-    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-    let c = this.connections.get(key);
+    let byPeer = this.connections.get(a);
+    let c = byPeer?.get(b);
     if (!c) {
       c = new Connection(this.newTcb(a, b), this.newTcb(b, a));
-      this.connections.set(key, c);
+      if (!byPeer) this.connections.set(a, (byPeer = new Map()));
+      byPeer.set(b, c);
+      let back = this.connections.get(b);
+      if (!back) this.connections.set(b, (back = new Map()));
+      back.set(a, c);
     }
     return c;
   }
@@ -336,12 +345,26 @@ class Model {
     return s ?? 'CLOSED';
   }
 
-  private snapshots(involved: Set<string>, _before: boolean): TcbSnapshot[] {
+  /**
+   * Every endpoint's TCB after an event (or, above SNAPSHOT_ALL_LIMIT endpoints, the ones it
+   * involved). Only involved endpoints can have changed, so the others keep their snapshot objects;
+   * `ev.before` is filled here for the involved-only form.
+   */
+  private snapshots(ev: EventDraft): TcbSnapshot[] {
+    const all = this.endpoints.size <= SNAPSHOT_ALL_LIMIT;
+    if (!all) ev.before = [...ev.involved].map((id) => this.latest.get(id) ?? { endpoint: id, state: this.stateOf(id) });
+    for (const id of ev.involved) this.latest.set(id, this.snapshot(id));
+    if (!all) return [...ev.involved].map((id) => this.latest.get(id)!);
     const out: TcbSnapshot[] = [];
-    const ids = this.endpoints.size <= SNAPSHOT_ALL_LIMIT ? this.endpoints.keys() : involved.values();
-    for (const id of ids) out.push(this.snapshot(id));
+    for (const id of this.endpoints.keys()) {
+      let snap = this.latest.get(id);
+      if (!snap) this.latest.set(id, (snap = this.snapshot(id)));
+      out.push(snap);
+    }
+    this.lastAll = out;
     return out;
   }
+
 
   private snapshot(id: string): TcbSnapshot {
     const t = this.currentTcb(id);
@@ -678,7 +701,7 @@ class Model {
       if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.position', { endpoint: s.endpoint }));
       if (!v) v = { origin: new Origin(space, `SND_${s.endpoint}`), offset: 0 };
       s.sndNxt = s.sndUna = v;
-      s.sndNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+      s.sndNxtReason = { id: 'reason.boundHere', line };
       draft.seq = { text: field?.expr?.text ?? show(v), written: !!field };
       return v;
     }
@@ -745,10 +768,10 @@ class Model {
       const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
       if (receiver.rcvNxt && same(receiver.rcvNxt, expected)) {
         receiver.rcvNxt = written;
-        receiver.rcvNxtReason = { message: msg('reason.gapFilled', { line: line + 1 }), line };
+        receiver.rcvNxtReason = { id: 'reason.gapFilled', line };
       }
       s.sndNxt = written;
-      s.sndNxtReason = { message: msg('reason.gapFilled', { line: line + 1 }), line };
+      s.sndNxtReason = { id: 'reason.gapFilled', line };
       return written;
     }
 
@@ -773,7 +796,7 @@ class Model {
       reason = msg('reason.rstAnswerAck', { line: s.owedReset.line + 1 });
     } else {
       expected = s.rcvNxt;
-      reason = s.rcvNxtReason?.message;
+      reason = s.rcvNxtReason && reasonMessage(s.rcvNxtReason);
     }
     if (!expected) {
       let v: SeqVal | undefined;
@@ -781,7 +804,7 @@ class Model {
       if (!v) v = { origin: new Origin(space, `SND_${s.peer}`), offset: 0 };
       if (!rst || !s.owedReset) {
         s.rcvNxt = v;
-        s.rcvNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+        s.rcvNxtReason = { id: 'reason.boundHere', line };
       }
       draft.ack = { text: field?.expr?.text ?? show(v), written: !!field };
       return v;
@@ -823,7 +846,7 @@ class Model {
 
   /** Why SND.NXT is what it is, for a seq message. */
   private sndReason(s: Tcb, f: { len: number; syn: boolean; fin: boolean }): Message {
-    const base = s.sndNxtReason?.message ?? msg('reason.sndNxt', { endpoint: s.endpoint });
+    const base = s.sndNxtReason ? reasonMessage(s.sndNxtReason) : msg('reason.sndNxt', { endpoint: s.endpoint });
     if (s.pureSince > 0 && f.len === 0 && !f.syn && !f.fin) return msg('reason.andPureAck', { reason: base });
     return base;
   }
@@ -965,14 +988,11 @@ class Model {
       if (ahead) {
         s.sndNxt = end;
         s.pureSince = 0;
-        s.sndNxtReason = {
-          line,
-          message: seg.syn
-            ? msg(seg.len > 0 ? 'reason.synData' : 'reason.syn', { line: line + 1, len: seg.len })
-            : seg.fin && seg.len === 0
-              ? msg('reason.fin', { line: line + 1 })
-              : msg(seg.fin ? 'reason.dataFin' : 'reason.data', { from: show(seg.seq), len: seg.len, to: show(end), line: line + 1 }),
-        };
+        s.sndNxtReason = seg.syn
+          ? { id: seg.len > 0 ? 'reason.synData' : 'reason.syn', line, len: seg.len }
+          : seg.fin && seg.len === 0
+            ? { id: 'reason.fin', line }
+            : { id: seg.fin ? 'reason.dataFin' : 'reason.data', line, from: seg.seq, len: seg.len, to: end };
       }
     } else if (!seg.rst) {
       s.pureSince++;
@@ -1104,7 +1124,7 @@ class Model {
       if (seg.syn) {
         r.irs = seg.seq;
         r.rcvNxt = add(seg.seq, 1);
-        r.rcvNxtReason = { message: msg('reason.syn', { line: line + 1 }), line };
+        r.rcvNxtReason = { id: 'reason.syn', line };
         r.ackOwed = true;
         if (seg.wscale !== undefined) r.peerWscale = seg.wscale;
         if (seg.win !== undefined) r.sndWnd = seg.win; // never scaled on a SYN
@@ -1131,11 +1151,11 @@ class Model {
         return;
       }
       r.rcvNxt = seg.seq;
-      r.rcvNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+      r.rcvNxtReason = { id: 'reason.boundHere', line };
     }
     if (!r.sndNxt && seg.ack && seg.ackNo) {
       r.sndNxt = r.sndUna = seg.ackNo;
-      r.sndNxtReason = { message: msg('reason.boundHere', { line: line + 1 }), line };
+      r.sndNxtReason = { id: 'reason.boundHere', line };
     }
     const occupies = seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
     const d = compare(seg.seq, r.rcvNxt);
@@ -1264,7 +1284,7 @@ class Model {
     const newData = Math.max(0, seg.len - skip);
     if (newData > 0) {
       const to = add(start, newData);
-      r.rcvNxtReason = { message: msg('reason.data', { from: show(start), len: newData, to: show(to), line: line + 1 }), line };
+      r.rcvNxtReason = { id: 'reason.data', line, from: start, len: newData, to };
       r.rcvNxt = to;
       r.ackOwed = true;
     }
@@ -1273,7 +1293,7 @@ class Model {
       const fd = compare(finAt, r.rcvNxt!);
       if (fd === 0 || fd === undefined) {
         r.rcvNxt = add(finAt, 1);
-        r.rcvNxtReason = { message: seg.len > 0 ? msg('reason.dataFin', { from: show(seg.seq), len: seg.len, to: show(r.rcvNxt), line: line + 1 }) : msg('reason.fin', { line: line + 1 }), line };
+        r.rcvNxtReason = seg.len > 0 ? { id: 'reason.dataFin', line, from: seg.seq, len: seg.len, to: r.rcvNxt } : { id: 'reason.fin', line };
         r.ackOwed = true;
         const finAcked = r.finSeq && r.sndNxt && same(r.sndUna!, r.sndNxt);
         switch (r.state) {
@@ -1293,7 +1313,7 @@ class Model {
     r.passive = true;
     r.irs = seg.seq;
     r.rcvNxt = add(seg.seq, 1);
-    r.rcvNxtReason = { message: msg('reason.syn', { line: line + 1 }), line };
+    r.rcvNxtReason = { id: 'reason.syn', line };
     r.ackOwed = true;
     if (seg.wscale !== undefined) r.peerWscale = seg.wscale;
     if (seg.win !== undefined) r.sndWnd = seg.win;
@@ -1370,6 +1390,11 @@ class Model {
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);
   }
+}
+
+/** The sentence for a reason, with its numbers written as the document would now. */
+function reasonMessage(r: Reason): Message {
+  return msg(r.id, { line: r.line + 1, len: r.len ?? 0, from: r.from ? show(r.from) : '', to: r.to ? show(r.to) : '' });
 }
 
 // -- fixes ---------------------------------------------------------------------------------------

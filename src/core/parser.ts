@@ -10,6 +10,7 @@ import type {
 const TWO_32 = 4294967296;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const FLAG_SET: ReadonlySet<string> = new Set(FLAGS);
+const FIELD_NAMES: ReadonlySet<string> = new Set(['seq', 'ack', 'len', 'win', 'mss', 'wscale']);
 const KEYWORDS = new Set(['title', 'participant', 'par', 'end', 'wait', 'msl', 'note']);
 
 /** Accepted spellings of state names, after upper-casing and `_` -> `-`. */
@@ -305,7 +306,10 @@ class LineParser {
     }
 
     const flags: Token<Flag>[] = [];
-    const fields: Partial<Record<SegmentField['name'], SegmentField>> = {};
+    // One slot per field (a fixed shape: this runs for every segment line).
+    const fields: Record<SegmentField['name'], SegmentField | undefined> = {
+      seq: undefined, ack: undefined, len: undefined, win: undefined, mss: undefined, wscale: undefined, sackok: undefined, old: undefined,
+    };
     let flagsStart = -1;
     let flagsEnd = -1;
     const body = this.text;
@@ -329,7 +333,7 @@ class LineParser {
       let j = wEnd;
       while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
       if (body.charCodeAt(j) === 61 /* = */) {
-        if (!['seq', 'ack', 'len', 'win', 'mss', 'wscale'].includes(lower)) {
+        if (!FIELD_NAMES.has(lower)) {
           this.fail(wStart, wEnd, 'syntax.unknownField', { found: word });
         }
         const name = lower as SegmentField['name'];
@@ -375,12 +379,12 @@ class LineParser {
       this.fail(wStart, wEnd, 'syntax.unknownWord', { found: body.slice(wStart, wEnd) });
     }
     const range = this.range(start, this.end);
-    const st: SegmentStatement = {
+    return {
       kind: 'segment', range, from, to, arrow: arrowTok, flags,
       flagsRange: flagsStart >= 0 ? this.range(flagsStart, flagsEnd) : undefined,
-      ...fields, label,
+      seq: fields.seq, ack: fields.ack, len: fields.len, win: fields.win, mss: fields.mss,
+      wscale: fields.wscale, sackok: fields.sackok, old: fields.old, label,
     };
-    return st;
   }
 
   /** Parses `EXPR`: terms joined by + or -, at most one variable, with a plus sign. */

@@ -1,6 +1,6 @@
 // One side of a connection: the Transmission Control Block of RFC 9293 (section 3.3.1) and what
 // the checker needs to remember about segments sent and received.
-import type { Message, TcpState } from './types';
+import type { TcpState } from './types';
 import type { SeqVal } from './seqspace';
 
 /** States from which every segment but RST carries ACK (RFC 9293: ESTABLISHED and after). */
@@ -44,10 +44,16 @@ export interface SentRecord {
   readonly waits: number;
 }
 
-/** Why SND.NXT or RCV.NXT is what it is, for messages (`the SYN at line 1 takes one sequence number`). */
+/**
+ * Why SND.NXT or RCV.NXT is what it is, for messages (`the SYN at line 1 takes one sequence
+ * number`): a message id and its numbers, turned into a sentence only when a message needs it.
+ */
 export interface Reason {
-  readonly message: Message;
+  readonly id: string;
   readonly line: number;
+  readonly from?: SeqVal;
+  readonly to?: SeqVal;
+  readonly len?: number;
 }
 
 /** An answer this side owes: a RST (RFC 9293 3.5.2) for a segment it could not accept. */

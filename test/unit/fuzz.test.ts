@@ -102,7 +102,8 @@ function checkAnalysis(text: string, a: Analysis, seed: number): void {
 }
 
 describe('fuzz: the core never throws and keeps every range inside the document', () => {
-  it('3,000 random documents', () => {
+  it('3,000 random documents', function () {
+    this.timeout(600000); // thousands of documents: seconds on a busy machine
     for (let seed = 1; seed <= 3000; seed++) {
       const r = rng(seed);
       const n = 1 + Math.floor(r() * 30);
@@ -111,7 +112,8 @@ describe('fuzz: the core never throws and keeps every range inside the document'
     }
   });
 
-  it('3,000 mutations of the examples and fixtures, also as Markdown', () => {
+  it('3,000 mutations of the examples and fixtures, also as Markdown', function () {
+    this.timeout(600000);
     const sources = [...exampleFiles(SHARED_EXAMPLES), ...exampleFiles(FIXTURES)].map((f) => fs.readFileSync(f, 'utf8'));
     for (let seed = 1; seed <= 3000; seed++) {
       const r = rng(100000 + seed);
@@ -126,7 +128,8 @@ describe('fuzz: the core never throws and keeps every range inside the document'
   });
 });
 
-describe('hostile inputs get diagnostics', () => {
+describe('hostile inputs get diagnostics', function () {
+  this.timeout(600000);
   it('a 1 MB line', () => {
     const line = 'C->S ACK ' + 'SYN '.repeat(262144);
     const a = analyze(line);
