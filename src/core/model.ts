@@ -1,7 +1,7 @@
 // The endpoint model (spec section 3): every statement runs through the TCBs of RFC 9293, and
 // every line gets its diagnostics and its timeline event. After a mistake the model goes on as if
 // the line had been written as expected, so one mistake gives one diagnostic.
-import { diagnostic } from './parser';
+import { diagnostic, plainRange } from './parser';
 import { msg } from './messages';
 import {
   Origin, Variables, add, compare, numeric, resolve, same, show, unify,
@@ -194,9 +194,10 @@ class Model {
   // -- statements ------------------------------------------------------------------------------
 
   private statement(st: Statement): void {
-    const line = st.range.start.line;
+    const range = plainRange(st.range);
+    const line = range.start.line;
     const ev: EventDraft = {
-      kind: st.kind, line, range: st.range, before: [], transitions: [], arrivals: [], problems: [],
+      kind: st.kind, line, range, before: [], transitions: [], arrivals: [], problems: [],
       involved: new Set(),
     };
     this.current = ev;
@@ -220,7 +221,7 @@ class Model {
         ev.note = { placement: st.placement, endpoints: st.endpoints.map((t) => t.value), text: st.text.value };
         break;
       case 'par':
-        this.par = { line, range: st.range, index: this.parCount++, pending: [] };
+        this.par = { line, range, index: this.parCount++, pending: [] };
         break;
       case 'end':
         if (!this.par) this.report(st.range, 'error', 'unmatched-end', msg('par.unmatchedEnd'));
@@ -500,7 +501,7 @@ class Model {
     };
     ev.segment = draft;
     this.segmentDrafts.set(line, draft);
-    this.segmentRanges.set(line, st.range);
+    this.segmentRanges.set(line, this.current!.range);
 
     if (F === T) {
       this.report(st.to.range, 'error', 'self-segment', msg('segment.self', { endpoint: F }));
@@ -930,7 +931,7 @@ class Model {
   private recordBinding(name: string, space: string, line: number, range: Range, meaning: Message): void {
     const [sender, receiver] = space.split('>');
     const v = this.vars.get(name)!;
-    this.bindings.push({ name, space: { sender, receiver }, line, range, meaning, fixedValue: numeric(v.value) });
+    this.bindings.push({ name, space: { sender, receiver }, line, range: plainRange(range), meaning, fixedValue: numeric(v.value) });
   }
 
   // -- after sending ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { msg, renderMessage } from './messages';
 import { FLAGS, TCP_STATES } from './types';
 import type {
-  Arrow, Diagnostic, Duration, Expr, Fix, Flag, Message, ParsedDocument, Range, SegmentField,
+  Arrow, Diagnostic, Duration, Expr, Fix, Flag, Message, ParsedDocument, Position, Range, SegmentField,
   SegmentStatement, Statement, TcpState, Token,
 } from './types';
 
@@ -35,13 +35,30 @@ export function resolveStateName(written: string): { state: TcpState; misspelt: 
   return undefined;
 }
 
+/**
+ * A range on one line whose positions are made when read: a segment line has a dozen tokens, and
+ * most ranges are never looked at. `plainRange` turns it into a plain object where it leaves the core.
+ */
+class LineRange implements Range {
+  constructor(private readonly ln: number, private readonly from: number, private readonly to: number) {}
+  get start(): Position { return { line: this.ln, character: this.from }; }
+  get end(): Position { return { line: this.ln, character: this.to }; }
+  toJSON(): Range { return plainRange(this); }
+}
+
+/** A range as a plain object (safe to clone, post to a webview or compare). */
+export function plainRange(r: Range): Range {
+  return r instanceof LineRange ? { start: r.start, end: r.end } : r;
+}
+
 /** Builds a diagnostic from a message. */
 export function diagnostic(
   range: Range, severity: Diagnostic['severity'], code: string, message: Message, fix?: Fix,
 ): Diagnostic {
+  const r = plainRange(range);
   return fix
-    ? { range, severity, code, message: renderMessage(message), messageData: message, fix }
-    : { range, severity, code, message: renderMessage(message), messageData: message };
+    ? { range: r, severity, code, message: renderMessage(message), messageData: message, fix: { ...fix, range: plainRange(fix.range) } }
+    : { range: r, severity, code, message: renderMessage(message), messageData: message };
 }
 
 /** Splits text into lines the way editors count them (\r\n, \r or \n). */
@@ -102,7 +119,7 @@ class LineParser {
   // -- helpers ---------------------------------------------------------------------------------
 
   private range(start: number, end: number): Range {
-    return { start: { line: this.line, character: start }, end: { line: this.line, character: end } };
+    return new LineRange(this.line, start, end);
   }
 
   private fail(start: number, end: number, id: string, args?: Message['args'], code = 'syntax', fix?: Fix): never {
