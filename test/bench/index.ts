@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark module in turn. Figures, not pass/fail: compare before and after.
 import { benchPreview } from './preview';
 import { run as runPreviewBrowser } from './previewBrowser';
+import { benchTyping } from '../vscode/bench/typing';
 
 async function main(): Promise<void> {
   benchPreview();
   await runPreviewBrowser();
+  await benchTyping();
 }
 
 main().catch((err: unknown) => {
