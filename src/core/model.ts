@@ -36,21 +36,25 @@ interface Endpoint {
   lastPeer?: string;
 }
 
-/** A timeline event while it is being built. */
+/** A timeline event while it is being built (the same object becomes the event). */
 interface EventDraft {
   kind: TimelineEvent['kind'];
   line: number;
   range: Range;
-  before: TcbSnapshot[];
+  before: readonly TcbSnapshot[];
+  after: readonly TcbSnapshot[];
   transitions: Transition[];
   arrivals: number[];
+  inFlight: readonly number[];
   segment?: SegmentDraft;
   waitMs?: number;
   note?: TimelineEvent['note'];
   state?: TimelineEvent['state'];
   problems: Diagnostic[];
-  involved: Set<string>;
 }
+
+/** Shared by every event that has none (most lines change nothing but their own segment). */
+const NONE: never[] = [];
 
 interface SegmentDraft {
   from: string;
@@ -65,7 +69,7 @@ interface SegmentDraft {
   old: boolean;
   label?: string;
   inModel: boolean;
-  remarks: Set<SegmentRemark>;
+  remarks: SegmentRemark[];
   arrivedAtLine?: number;
   parBlock?: number;
 }
@@ -97,10 +101,13 @@ class Model {
   private readonly connections = new Map<string, Map<string, Connection>>();
   private readonly vars = new Variables();
   private readonly bindings: VariableBinding[] = [];
-  private readonly events: TimelineEvent[] = [];
-  private readonly segmentDrafts = new Map<number, SegmentDraft>();
+  private readonly events: EventDraft[] = [];
+  /** Endpoints the current statement involves (only they can change). */
+  private readonly involved = new Set<string>();
+  /** Segment drafts and ranges by line (arrays: a document has a segment on most lines). */
+  private readonly segmentDrafts: (SegmentDraft | undefined)[] = [];
   /** Each segment line's range, for diagnostics found when the segment arrives. */
-  private readonly segmentRanges = new Map<number, Range>();
+  private readonly segmentRanges: (Range | undefined)[] = [];
   /** Each endpoint's latest state change, for messages. */
   private readonly lastTransition = new Map<string, Transition>();
   /** Each endpoint's snapshot after the last event that involved it. */
@@ -131,11 +138,15 @@ class Model {
     if (this.par) {
       this.report(this.par.range, 'error', 'unclosed-par', msg('par.unclosed'));
     }
-    if (last || this.par) {
-      const draft = this.draftFor(last);
+    if (last) {
+      // Arrivals at the end of the document are recorded on the last line.
+      this.current = last;
+      this.involved.clear();
       if (this.par) this.endPar();
       this.flushAll();
-      this.finishInto(last, draft);
+      last.after = this.snapshots(last);
+      last.inFlight = NONE;
+      this.current = undefined;
     }
     void lineCount;
     return {
@@ -143,7 +154,7 @@ class Model {
       timeline: {
         title: this.title,
         participants: [...this.endpoints.values()].map((e): Participant => ({ id: e.id, label: e.label, line: e.line })),
-        events: this.events,
+        events: this.events as readonly TimelineEvent[],
         variables: this.bindings,
         mslMs: this.mslMs,
       },
@@ -197,10 +208,11 @@ class Model {
     const range = plainRange(st.range);
     const line = range.start.line;
     const ev: EventDraft = {
-      kind: st.kind, line, range, before: [], transitions: [], arrivals: [], problems: [],
-      involved: new Set(),
+      kind: st.kind, line, range, before: NONE, after: NONE, transitions: NONE, arrivals: NONE,
+      inFlight: NONE, segment: undefined, waitMs: undefined, note: undefined, state: undefined, problems: NONE,
     };
     this.current = ev;
+    this.involved.clear();
     if (this.par && st.kind !== 'segment' && st.kind !== 'note' && st.kind !== 'end') {
       if (st.kind === 'par') this.report(st.range, 'error', 'nested-par', msg('par.nested', { line: this.par.line + 1 }));
       else this.report(st.range, 'error', 'not-in-par', msg('par.onlySegments', { kind: st.kind }));
@@ -213,7 +225,7 @@ class Model {
       case 'participant': {
         const e = this.endpoint(st.id.value, line);
         if (st.label) e.label = st.label.value;
-        ev.involved.add(e.id);
+        this.involved.add(e.id);
         break;
       }
       case 'note':
@@ -236,67 +248,9 @@ class Model {
   }
 
   private finish(ev: EventDraft): void {
-    this.events.push(this.freeze(ev));
-    this.current = undefined;
-  }
-
-  private freeze(ev: EventDraft): TimelineEvent {
-    return {
-      kind: ev.kind,
-      line: ev.line,
-      range: ev.range,
-      before: ev.before,
-      after: this.snapshots(ev),
-      transitions: ev.transitions,
-      arrivals: ev.arrivals,
-      inFlight: this.inFlightLines(),
-      segment: ev.segment && this.freezeSegment(ev.segment),
-      waitMs: ev.waitMs,
-      note: ev.note,
-      state: ev.state,
-      problems: ev.problems,
-    };
-  }
-
-  private freezeSegment(s: SegmentDraft): SegmentEvent {
-    return {
-      from: s.from, to: s.to, arrow: s.arrow, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len,
-      win: s.win, options: s.options, old: s.old, label: s.label, inModel: s.inModel,
-      remarks: [...s.remarks], arrivedAtLine: s.arrivedAtLine, parBlock: s.parBlock,
-    };
-  }
-
-  /** Reopens the last event so that end-of-document arrivals are recorded on it. */
-  private draftFor(last: TimelineEvent | undefined): EventDraft {
-    const ev: EventDraft = {
-      kind: last?.kind ?? 'end', line: last?.line ?? 0, range: last?.range ?? this.par!.range,
-      before: [...(last?.before ?? [])], transitions: [...(last?.transitions ?? [])],
-      arrivals: [...(last?.arrivals ?? [])], problems: [...(last?.problems ?? [])], involved: new Set(),
-    };
-    this.current = ev;
-    return ev;
-  }
-
-  private finishInto(last: TimelineEvent | undefined, ev: EventDraft): void {
-    // Segment events whose arrival line changed must be refrozen: they are drafts kept by line.
-    for (let i = 0; i < this.events.length; i++) {
-      const e = this.events[i];
-      const d = e.segment && this.segmentDrafts.get(e.line);
-      if (d && (d.arrivedAtLine !== e.segment!.arrivedAtLine || d.remarks.size !== e.segment!.remarks.length)) {
-        this.events[i] = { ...e, segment: this.freezeSegment(d) };
-      }
-    }
-    if (!last) return;
-    const idx = this.events.length - 1;
-    const frozen = this.events[idx];
-    this.events[idx] = {
-      ...frozen,
-      transitions: ev.transitions,
-      arrivals: ev.arrivals,
-      after: this.snapshots(ev),
-      inFlight: [],
-      problems: ev.problems,
-    };
+    ev.after = this.snapshots(ev);
+    ev.inFlight = this.busy.size > 0 ? this.inFlightLines() : NONE;
+    this.events.push(ev);
     this.current = undefined;
   }
 
@@ -353,9 +307,9 @@ class Model {
    */
   private snapshots(ev: EventDraft): TcbSnapshot[] {
     const all = this.endpoints.size <= SNAPSHOT_ALL_LIMIT;
-    if (!all) ev.before = [...ev.involved].map((id) => this.latest.get(id) ?? { endpoint: id, state: this.stateOf(id) });
-    for (const id of ev.involved) this.latest.set(id, this.snapshot(id));
-    if (!all) return [...ev.involved].map((id) => this.latest.get(id)!);
+    if (!all) ev.before = [...this.involved].map((id) => this.latest.get(id) ?? { endpoint: id, state: this.stateOf(id) });
+    for (const id of this.involved) this.latest.set(id, this.snapshot(id));
+    if (!all) return [...this.involved].map((id) => this.latest.get(id)!);
     const out: TcbSnapshot[] = [];
     for (const id of this.endpoints.keys()) {
       let snap = this.latest.get(id);
@@ -396,7 +350,7 @@ class Model {
   private report(range: Range, severity: Severity, code: string, message: Message, fix?: Fix): void {
     const d = diagnostic(range, severity, code, message, fix);
     this.diagnostics.push(d);
-    if (severity !== 'information') this.current?.problems.push(d);
+    if (severity !== 'information' && this.current) push(this.current, 'problems', d);
   }
 
   private setState(t: Tcb, to: TcpState, line: number, reason: Message): void {
@@ -411,8 +365,8 @@ class Model {
     }
     const tr: Transition = { endpoint: t.endpoint, peer: t.peer, from, to, causeLine: line, reason };
     this.lastTransition.set(t.endpoint, tr);
-    this.current?.transitions.push(tr);
-    this.current?.involved.add(t.endpoint);
+    if (this.current) push(this.current, 'transitions', tr);
+    this.involved.add(t.endpoint);
   }
 
   // -- state lines -----------------------------------------------------------------------------
@@ -420,7 +374,7 @@ class Model {
   private stateLine(st: Extract<Statement, { kind: 'state' }>): void {
     const id = st.endpoint.value;
     const e = this.endpoint(id, st.range.start.line);
-    this.current!.involved.add(id);
+    this.involved.add(id);
     if (!st.state) return; // unknown name: reported by the parser
     const written = st.stateToken.value;
     if (!e.active) {
@@ -490,18 +444,24 @@ class Model {
     const ev = this.current!;
     this.endpoint(F, line);
     this.endpoint(T, line);
-    ev.involved.add(F).add(T);
-    const flags = new Set(st.flags.map((f) => f.value));
+    this.involved.add(F).add(T);
+    let syn = false, ackFlag = false, fin = false, rst = false;
+    for (const f of st.flags) {
+      if (f.value === 'SYN') syn = true;
+      else if (f.value === 'ACK') ackFlag = true;
+      else if (f.value === 'FIN') fin = true;
+      else if (f.value === 'RST') rst = true;
+    }
     const draft: SegmentDraft = {
       from: F, to: T, arrow: st.arrow.value, flags: st.flags.map((f) => f.value),
       seq: { text: st.seq?.expr?.text ?? '?', written: !!st.seq },
       len: st.len?.number ?? 0, win: st.win?.number,
       options: { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined },
-      old: !!st.old, label: st.label?.value, inModel: true, remarks: new Set(), parBlock: this.par?.index,
+      old: !!st.old, label: st.label?.value, inModel: true, remarks: [], parBlock: this.par?.index,
     };
     ev.segment = draft;
-    this.segmentDrafts.set(line, draft);
-    this.segmentRanges.set(line, this.current!.range);
+    this.segmentDrafts[line] = draft;
+    this.segmentRanges[line] = this.current!.range;
 
     if (F === T) {
       this.report(st.to.range, 'error', 'self-segment', msg('segment.self', { endpoint: F }));
@@ -514,9 +474,6 @@ class Model {
     const conn = this.connection(F, T);
     const s = conn.side(F);
     const r = conn.side(T);
-    const syn = flags.has('SYN');
-    const fin = flags.has('FIN');
-    const rst = flags.has('RST');
     const len = draft.len;
 
     // Options belong on SYNs.
@@ -527,7 +484,7 @@ class Model {
     }
 
     if (st.old) {
-      this.oldDuplicate(st, draft, conn, s, r, flags);
+      this.oldDuplicate(st, draft, conn, s, r, { syn, ack: ackFlag, fin, rst });
       return;
     }
 
@@ -551,7 +508,7 @@ class Model {
     }
 
     // Flags: none at all is an error; from a synchronized state the segment is taken as an ACK.
-    let hasAck = flags.has('ACK');
+    let hasAck = ackFlag;
     if (st.flags.length === 0) {
       this.report(st.flagsRange ?? afterReceiver(st), 'error', 'missing-flags', msg('segment.noFlags'));
       if (!s.synchronized) { draft.inModel = false; return; }
@@ -688,7 +645,7 @@ class Model {
       const reason = msg('reason.synRetransmission');
       const v = this.expectValue(st, draft, 'seq', s.iss, space, line, reason);
       if (s.state === 'SYN-SENT' || s.sent.some((r) => r.segment.syn && r.segment.ack)) {
-        draft.remarks.add('retransmission');
+        addRemark(draft.remarks, 'retransmission');
         const original = s.sent.find((r) => r.segment.syn);
         if (original) this.report(field?.range ?? st.flagsRange ?? st.arrow.range, 'information', 'retransmission', msg('info.retransmission', { line: original.segment.line + 1 }));
       }
@@ -725,7 +682,7 @@ class Model {
     // Keep-alive: SND.NXT - 1, with nothing outstanding and everything received acknowledged.
     if (d === -1 && !f.syn && !f.fin && !f.rst && f.len <= 1 && s.synchronized && s.sndUna && same(s.sndUna, s.sndNxt!) && !s.ackOwed) {
       draft.seq = { text: field.expr.text, written: true };
-      draft.remarks.add('keep-alive');
+      addRemark(draft.remarks, 'keep-alive');
       this.report(field.range, 'information', 'keep-alive', msg('info.keepAlive'));
       return written;
     }
@@ -748,12 +705,12 @@ class Model {
         const covered = receiver.rcvNxt !== undefined && (compare(receiver.rcvNxt, end) ?? -1) >= 0;
         const held = covered || receiver.held.some((h) => same(h.seq, written));
         if (held && original.waits === this.waits && o.fate !== 'lost' && o.fate !== 'in-flight' && o.fate !== 'dropped') {
-          draft.remarks.add('spurious-retransmission');
+          addRemark(draft.remarks, 'spurious-retransmission');
           this.report(field.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }), {
             range: field.expr.range, newText: show(expected), title: `Change to ${show(expected)}`, titleMessage: msg('fix.changeTo', { value: show(expected) }),
           });
         } else {
-          draft.remarks.add('retransmission');
+          addRemark(draft.remarks, 'retransmission');
           this.report(field.range, 'information', 'retransmission', msg('info.retransmission', { line: o.line + 1 }));
         }
         return written;
@@ -954,10 +911,10 @@ class Model {
       const answering = s.owedReset;
       s.owedReset = undefined;
       if (answering && (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'SYN-SENT' || s.state === 'SYN-RECEIVED')) {
-        draft.remarks.add('reset');
+        addRemark(draft.remarks, 'reset');
         return; // an answer: the sender's state does not change
       }
-      draft.remarks.add('reset');
+      addRemark(draft.remarks, 'reset');
       this.setState(s, 'CLOSED', line, msg('reason.sentRst'));
       s.discard('CLOSED');
       return;
@@ -966,7 +923,7 @@ class Model {
     if (seg.syn) {
       if (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'TIME-WAIT') {
         if (s.state === 'TIME-WAIT') {
-          draft.remarks.add('reincarnation');
+          addRemark(draft.remarks, 'reincarnation');
           s.discard('CLOSED');
         }
         s.iss = seg.seq;
@@ -1074,16 +1031,16 @@ class Model {
     const conn = this.connection(seg.from, seg.to);
     const r = conn.side(seg.to);
     seg.arrivedAt = atLine;
-    const draft = this.segmentDrafts.get(seg.line);
+    const draft = this.segmentDrafts[seg.line];
     if (draft && atLine !== seg.line) draft.arrivedAtLine = atLine;
     if (atLine !== seg.line) {
-      this.current?.arrivals.push(seg.line);
-      this.current?.involved.add(seg.to);
+      if (this.current) push(this.current, 'arrivals', seg.line);
+      this.involved.add(seg.to);
     }
     seg.fate = 'accepted';
     const line = seg.line;
     const state = r.state;
-    const remark = (x: SegmentRemark) => seg.remarks.add(x);
+    const remark = (x: SegmentRemark) => addRemark(seg.remarks, x);
 
     if (state === 'CLOSED') {
       if (seg.rst) { seg.fate = 'dropped'; return; }
@@ -1214,7 +1171,7 @@ class Model {
       }
     } else if (d !== undefined && d < 0 && occupies === 0 && seg.len === 0) {
       // A keep-alive probe or an old ACK: answered with an ACK.
-      if (seg.remarks.has('keep-alive')) r.ackOwed = true;
+      if (seg.remarks.includes('keep-alive')) r.ackOwed = true;
     }
 
     // ACK.
@@ -1236,7 +1193,7 @@ class Model {
         if (dUna !== undefined && dUna > 0 && dNxt !== undefined && dNxt <= 0) {
           r.sndUna = seg.ackNo;
           this.ackSent(r, seg.ackNo);
-        } else if (dUna === 0 && occupies === 0 && seg.len === 0 && !same(r.sndUna, r.sndNxt) && !seg.remarks.has('keep-alive')) {
+        } else if (dUna === 0 && occupies === 0 && seg.len === 0 && !same(r.sndUna, r.sndNxt) && !seg.remarks.includes('keep-alive')) {
           remark('duplicate-ack');
           this.report(this.segmentRange(seg), 'information', 'duplicate-ack', msg('info.duplicateAck', { ack: show(seg.ackNo) }));
         }
@@ -1352,12 +1309,12 @@ class Model {
   }
 
   private segmentRange(seg: Segment): Range {
-    return this.segmentRanges.get(seg.line) ?? { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
+    return this.segmentRanges[seg.line] ?? { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
   }
 
   // -- old duplicates --------------------------------------------------------------------------
 
-  private oldDuplicate(st: SegmentStatement, draft: SegmentDraft, conn: Connection, _s: Tcb, _r: Tcb, flags: Set<Flag>): void {
+  private oldDuplicate(st: SegmentStatement, draft: SegmentDraft, conn: Connection, _s: Tcb, _r: Tcb, flags: { syn: boolean; ack: boolean; fin: boolean; rst: boolean }): void {
     const line = st.range.start.line;
     const F = st.from.value;
     const T = st.to.value;
@@ -1366,7 +1323,7 @@ class Model {
     if (st.seq?.expr) seq = this.evalFree(st.seq.expr, space, line, msg('var.old', { endpoint: F }));
     if (!seq) seq = { origin: new Origin(space, `OLD_${F}`), offset: 0 };
     let ackNo: SeqVal | undefined;
-    const hasAck = flags.has('ACK');
+    const hasAck = flags.ack;
     if (hasAck) {
       if (st.ack?.expr) ackNo = this.evalFree(st.ack.expr, `${T}>${F}`, line, msg('var.old', { endpoint: F }));
       if (!ackNo) ackNo = { origin: new Origin(`${T}>${F}`, `OLD_${T}`), offset: 0 };
@@ -1375,7 +1332,7 @@ class Model {
     }
     draft.seq = { text: st.seq?.expr?.text ?? show(seq), written: !!st.seq };
     if (ackNo) draft.ack = { text: st.ack?.expr?.text ?? show(ackNo), written: !!st.ack };
-    draft.remarks.add('old-duplicate');
+    addRemark(draft.remarks, 'old-duplicate');
     this.report(st.old!.range, 'information', 'old-duplicate', msg('info.oldDuplicate'));
     const eF = this.endpoints.get(F)!;
     const eT = this.endpoints.get(T)!;
@@ -1384,13 +1341,24 @@ class Model {
     if (!eF.active) eF.lastPeer = eF.lastPeer ?? T;
     conn.started = conn.started || false;
     const seg: Segment = {
-      line, from: F, to: T, syn: flags.has('SYN'), ack: hasAck, fin: flags.has('FIN'), rst: flags.has('RST'),
+      line, from: F, to: T, syn: flags.syn, ack: hasAck, fin: flags.fin, rst: flags.rst,
       seq, ackNo, len: st.len?.number ?? 0, win: st.win?.number, wscale: st.wscale?.number, old: true,
       remarks: draft.remarks, fate: 'in-flight',
     };
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);
   }
+}
+
+/** Appends to one of an event's lists, replacing the shared empty list on first use. */
+function push<K extends 'transitions' | 'arrivals' | 'problems'>(ev: EventDraft, key: K, item: EventDraft[K][number]): void {
+  if (ev[key] === NONE) (ev[key] as unknown[]) = [item];
+  else (ev[key] as unknown[]).push(item);
+}
+
+/** Adds a remark once. */
+function addRemark(list: SegmentRemark[], x: SegmentRemark): void {
+  if (!list.includes(x)) list.push(x);
 }
 
 /** The sentence for a reason, with its numbers written as the document would now. */

@@ -1,6 +1,6 @@
 // One side of a connection: the Transmission Control Block of RFC 9293 (section 3.3.1) and what
 // the checker needs to remember about segments sent and received.
-import type { TcpState } from './types';
+import type { SegmentRemark, TcpState } from './types';
 import type { SeqVal } from './seqspace';
 
 /** States from which every segment but RST carries ACK (RFC 9293: ESTABLISHED and after). */
@@ -24,7 +24,7 @@ export interface Segment {
   readonly wscale?: number;
   readonly old: boolean;
   /** Remarks found on arrival are added to the segment's event. */
-  readonly remarks: Set<string>;
+  readonly remarks: SegmentRemark[];
   /** Lines where this segment arrived (set when it does). */
   arrivedAt?: number;
   /** What happened to it at its receiver. */
