@@ -59,12 +59,6 @@ export function getMarkdownAnalysis(document: vscode.TextDocument): readonly Mar
   return document.languageId === MARKDOWN_LANGUAGE ? getDocumentAnalysis(document).blocks ?? [] : [];
 }
 
-/** The cached check, without checking again (undefined when none or stale). */
-export function peekDocumentAnalysis(document: vscode.TextDocument): DocumentAnalysis | undefined {
-  const cached = cache.get(document.uri.toString());
-  return cached && cached.version === document.version && cached.mslMs === defaultMslMs(document) ? cached : undefined;
-}
-
 /** Drops a closed document's check. */
 export function forgetDocument(uri: vscode.Uri): void {
   cache.delete(uri.toString());

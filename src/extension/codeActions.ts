@@ -42,7 +42,12 @@ export class TcpseqCodeActionProvider implements vscode.CodeActionProvider {
     range: vscode.Range | vscode.Selection,
     context: vscode.CodeActionContext,
   ): vscode.CodeAction[] {
-    const { diagnostics } = getDocumentAnalysis(document);
+    let diagnostics: readonly Diagnostic[];
+    try {
+      ({ diagnostics } = getDocumentAnalysis(document));
+    } catch {
+      return []; // the diagnostics already say the document could not be checked
+    }
     const actions: vscode.CodeAction[] = [];
     const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);
 
