@@ -54,8 +54,6 @@ export interface ConvertResult {
 }
 
 const TWO_32 = 2 ** 32;
-/** How far ahead to look for the acknowledgment of a segment before giving up on it. */
-const MAX_LOOKAHEAD = 20000;
 /** A jump in sequence numbers larger than this is not a missing segment. */
 const MAX_GAP = 2 ** 30;
 
@@ -67,7 +65,16 @@ export function endpointText(address: string, port: number): string {
 export function splitConnections(packets: readonly TcpPacket[]): CaptureConnection[] {
   const byKey = new Map<string, { packets: TcpPacket[] }>();
   const order: { packets: TcpPacket[] }[] = [];
+  let last: TcpPacket | undefined;
+  let lastEntry: { packets: TcpPacket[] } | undefined;
   for (const p of packets) {
+    // Most packets belong to the same connection as the one before (either direction).
+    if (last && lastEntry && p.srcPort + p.dstPort === last.srcPort + last.dstPort
+      && ((p.src === last.src && p.srcPort === last.srcPort && p.dst === last.dst && p.dstPort === last.dstPort)
+        || (p.src === last.dst && p.srcPort === last.dstPort && p.dst === last.src && p.dstPort === last.srcPort))) {
+      lastEntry.packets.push(p);
+      continue;
+    }
     const a = endpointText(p.src, p.srcPort);
     const b = endpointText(p.dst, p.dstPort);
     const key = a < b ? `${a} ${b}` : `${b} ${a}`;
@@ -78,6 +85,8 @@ export function splitConnections(packets: readonly TcpPacket[]): CaptureConnecti
       order.push(entry);
     }
     entry.packets.push(p);
+    last = p;
+    lastEntry = entry;
   }
   return order.map((entry, i) => {
     const ps = entry.packets;
@@ -254,6 +263,11 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
   // SND.MAX of each side as far as the capture shows: the end of the highest octet sent.
   const sndMax: [number | undefined, number | undefined] = [undefined, undefined];
   const synSeq: [number | undefined, number | undefined] = [undefined, undefined];
+  // Gaps written as missing segments that a later packet may still fill (reordering), per side.
+  const openGaps: [OpenGap[], OpenGap[]] = [[], []];
+  let reordered = 0;
+  // Missing segments to be placed before an item already in `items` (by its index).
+  const insertBefore = new Map<number, Item[]>();
   // Index in `items` of each side's latest segment.
   const lastSent: [number, number] = [-1, -1];
   let gapsFilled = 0;
@@ -275,6 +289,36 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
     const hasAck = (p.flags & TCP_ACK) !== 0;
     const ackExt = hasAck ? unwrap(other, p.ack, !isRst) : undefined;
 
+    if (!isRst && ackExt !== undefined && openGaps[other].length > 0) {
+      // The peer still asks for a gap (duplicate ACK), or has it (then it stays a missing segment).
+      for (const gap of openGaps[other]) if (ackExt === gap.item.seqExt) gap.dupAcks++;
+      openGaps[other] = openGaps[other].filter((gap) => ackExt <= gap.item.seqExt);
+    }
+    // Reordered in the capture: the octets of a gap show up, before three duplicate ACKs asked for
+    // them (a fast retransmission) and before the peer acknowledged them. Then this is the segment
+    // sent at the gap that arrived late: it takes the gap's place (its arrow will be ~>).
+    const gapIndex = isRst || p.flags & (TCP_SYN | TCP_FIN) ? -1
+      : openGaps[side].findIndex((g) => g.item.seqExt === seqExt && p.payloadLength > 0 && g.item.len >= p.payloadLength && g.dupAcks < 3);
+    if (gapIndex >= 0) {
+      const gap = openGaps[side][gapIndex];
+      const late: Item = {
+        side, packet: p, flags: p.flags, seq: p.seq, seqExt,
+        ack: hasAck ? p.ack : undefined, ackExt, len: p.payloadLength, time: gap.item.time,
+      };
+      const at = gap.list.indexOf(gap.item);
+      if (gap.item.len === p.payloadLength) {
+        gap.list[at] = late;
+        openGaps[side].splice(gapIndex, 1);
+        gapsFilled--;
+      } else {
+        // The first part of the gap: the rest is still missing.
+        const rest: Item = { ...gap.item, seq: (gap.item.seq + p.payloadLength) % TWO_32, seqExt: seqExt + p.payloadLength, len: gap.item.len - p.payloadLength };
+        gap.list.splice(at, 1, late, rest);
+        gap.item = rest;
+      }
+      reordered++;
+      continue;
+    }
     if (!isRst) {
       if (ackExt !== undefined && sndMax[other] === undefined) sndMax[other] = ackExt;
       // Octets of this side skipped over: sent, but not in the capture. The missing segment goes
@@ -291,8 +335,11 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
           side, flags: TCP_ACK, seq: known % TWO_32, seqExt: known, len: seqExt - known,
           time: at < items.length ? items[at].time : time, notCaptured: true,
         };
-        items.splice(at, 0, missing);
-        if (lastSent[other] >= at) lastSent[other]++;
+        // Kept aside (at === items.length: before the packet about to be pushed).
+        const list = insertBefore.get(at) ?? [];
+        insertBefore.set(at, list);
+        list.push(missing);
+        openGaps[side].push({ item: missing, list, dupAcks: 0 });
         gapsFilled++;
       }
       const end = seqExt + p.payloadLength + (p.flags & TCP_SYN ? 1 : 0) + (p.flags & TCP_FIN ? 1 : 0);
@@ -301,14 +348,57 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
     if (!isRst) lastSent[side] = items.length;
     items.push({
       side, packet: p, flags: p.flags, seq: p.seq, seqExt,
-      ...(hasAck && { ack: p.ack, ackExt }),
+      ack: hasAck ? p.ack : undefined, ackExt,
       len: p.payloadLength, time,
     });
   }
   if (gapsFilled > 0) {
     warnings.push(`${gapsFilled} segment${gapsFilled === 1 ? ' was' : 's were'} not captured; written as lines labelled 'not captured'`);
   }
-  return items;
+  if (reordered > 0) {
+    warnings.push(`${reordered} segment${reordered === 1 ? ' was' : 's were'} captured out of order; written where they were sent (as ~>)`);
+  }
+  const all = insertBefore.size === 0 ? items : items.flatMap((it, k) => [...(insertBefore.get(k) ?? []), it]);
+  sendRetransmissionsBeforeTheirAcks(all);
+  return all;
+}
+
+/**
+ * A capture taken where segments arrive (loopback captures are) may show a retransmission after an
+ * ACK that covers it, although it was sent before that ACK arrived (TCP does not resend what is
+ * acknowledged). Such a retransmission moves up, before the ACKs that cover it; one seen after
+ * newer data of its side also moves before that data, as it was sent first.
+ */
+function sendRetransmissionsBeforeTheirAcks(items: Item[]): void {
+  const sndMax: [number, number] = [-Infinity, -Infinity];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    const end = it.seqExt + it.len + (it.flags & TCP_SYN ? 1 : 0) + (it.flags & TCP_FIN ? 1 : 0);
+    const isRetransmission = end > it.seqExt && end <= sndMax[it.side] && !(it.flags & (TCP_RST | TCP_SYN));
+    sndMax[it.side] = Math.max(sndMax[it.side], end);
+    if (!isRetransmission) continue;
+    let to = i;
+    while (to > 0) {
+      const before = items[to - 1];
+      // Hop over the peer's ACKs of it, and over later data of this side (their order does not
+      // matter to the model); never over the original or the peer's other segments.
+      if (before.side === it.side ? before.seqExt < end || before.notCaptured : before.ackExt === undefined || before.ackExt < end) break;
+      to--;
+    }
+    if (to < i) {
+      items.splice(i, 1);
+      items.splice(to, 0, it);
+    }
+  }
+}
+
+/** A missing segment written into the items, which a late packet may turn out to be. */
+interface OpenGap {
+  item: Item;
+  /** The list, placed before an item, that holds it. */
+  readonly list: Item[];
+  /** Duplicate ACKs of the peer that asked for it since. */
+  dupAcks: number;
 }
 
 interface ArrowChoice {
@@ -319,40 +409,72 @@ interface ArrowChoice {
 
 /** Chooses each segment's arrow from what its receiver sent next (see the top of this file). */
 function chooseArrows(items: readonly Item[]): ArrowChoice[] {
+  // Per side: the indices of the other side's segments that tell what had arrived (those with an
+  // ack, and SYNs without one: sent from a state that has received nothing), with the running
+  // maximum of their acks. A SYN without ACK counts as acknowledging nothing.
+  const replies: [number[], number[]] = [[], []];
+  const runningMax: [number[], number[]] = [[], []];
+  for (let j = 0; j < items.length; j++) {
+    const it = items[j];
+    const ack = it.ackExt ?? (it.flags & TCP_SYN ? -Infinity : undefined);
+    if (ack === undefined) continue; // a RST without ACK says nothing about what arrived
+    const to = (1 - it.side) as 0 | 1;
+    const list = runningMax[to];
+    replies[to].push(j);
+    list.push(Math.max(list.length ? list[list.length - 1] : -Infinity, ack));
+  }
+  // The next segment of the same side with the same seq (and SYN/ACK flags): a retransmission.
+  const nextSame: number[] = new Array(items.length).fill(-1);
+  const lastByKey: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  for (let i = items.length - 1; i >= 0; i--) {
+    const it = items[i];
+    if (!(it.len > 0 || it.flags & (TCP_SYN | TCP_FIN)) || it.flags & TCP_RST) continue;
+    const key = it.seqExt * 4 + (it.flags & TCP_SYN ? 2 : 0) + (it.flags & TCP_ACK ? 1 : 0);
+    nextSame[i] = lastByKey[it.side].get(key) ?? -1;
+    if (!it.notCaptured) lastByKey[it.side].set(key, i);
+  }
+
   return items.map((it, i) => {
-    const occupies = it.len > 0 || (it.flags & (TCP_SYN | TCP_FIN)) !== 0;
-    // A segment without length is covered by an ack at or past its seq (language reference, section 3).
-    const cover = it.seqExt + it.len + (it.flags & TCP_SYN ? 1 : 0) + (it.flags & TCP_FIN ? 1 : 0);
-    const needed = occupies ? cover : it.seqExt;
-    let firstReply = true;
-    let inFlightUntil = -1;
-    let retransmitted = false;
-    const stop = Math.min(items.length, i + MAX_LOOKAHEAD);
-    for (let j = i + 1; j < stop; j++) {
-      const next = items[j];
-      if (next.side === it.side) {
-        // Sent again before the receiver acknowledged it: the first copy was lost.
-        if (occupies && !(it.flags & TCP_RST) && next.seqExt === it.seqExt && !next.notCaptured
-          && (next.flags & (TCP_SYN | TCP_ACK)) === (it.flags & (TCP_SYN | TCP_ACK))) {
-          retransmitted = true;
-          break;
-        }
-        continue;
-      }
-      if (next.ackExt === undefined) {
-        // A SYN without ACK is sent from a state that has received nothing yet (simultaneous
-        // open); a RST without ACK says nothing about what arrived.
-        if (next.flags & TCP_SYN) { inFlightUntil = j; firstReply = false; }
-        continue;
-      }
-      if (next.ackExt >= needed) break;
-      inFlightUntil = j;
-      firstReply = false;
-    }
     if (it.flags & TCP_RST) return { arrow: '->', inFlightUntil: -1 };
-    if (retransmitted) return { arrow: '-x', inFlightUntil: -1 };
-    return firstReply ? { arrow: '->', inFlightUntil: -1 } : { arrow: '~>', inFlightUntil };
+    const occupies = it.len > 0 || (it.flags & (TCP_SYN | TCP_FIN)) !== 0;
+    // Covered by an ack that reaches its end; a segment without length by one at or past its seq.
+    const needed = occupies ? it.seqExt + it.len + (it.flags & TCP_SYN ? 1 : 0) + (it.flags & TCP_FIN ? 1 : 0) : it.seqExt;
+    const list = replies[it.side];
+    const max = runningMax[it.side];
+    const k = firstAfter(list, i);
+    let p = k; // position in `list` of the first reply covering this segment
+    if (k < list.length) {
+      if (k === 0 || max[k - 1] < needed) p = firstAtLeast(max, needed, k);
+      else while (p < list.length && items[list[p]].ackExt! < needed) p++; // acked before: rare
+    }
+    const coveredAt = p < list.length ? list[p] : items.length;
+    // Sent again before the receiver acknowledged it: the first copy was lost.
+    if (occupies && nextSame[i] >= 0 && nextSame[i] < coveredAt) return { arrow: '-x', inFlightUntil: -1 };
+    if (p === k) return { arrow: '->', inFlightUntil: -1 };
+    return { arrow: '~>', inFlightUntil: list[p - 1] };
   });
+}
+
+/** The first position in the sorted `list` whose value is greater than `i`. */
+function firstAfter(list: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] > i) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first position from `from` in the non-decreasing `values` that is at least `wanted`. */
+function firstAtLeast(values: readonly number[], wanted: number, from: number): number {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] >= wanted) hi = mid; else lo = mid + 1;
+  }
+  return lo;
 }
 
 const FLAG_ORDER: readonly [number, string][] = [

@@ -196,8 +196,18 @@ function decodeTcp(
   return packet;
 }
 
+/** Addresses repeat on every packet of a connection: build each text once. */
+const ipv4Texts = new Map<number, string>();
+
 function ipv4Text(d: Uint8Array, p: number): string {
-  return `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`;
+  const key = ((d[p] << 24) | (d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]) >>> 0;
+  let text = ipv4Texts.get(key);
+  if (text === undefined) {
+    text = `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`;
+    if (ipv4Texts.size > 100_000) ipv4Texts.clear();
+    ipv4Texts.set(key, text);
+  }
+  return text;
 }
 
 /** RFC 5952: lower case, leading zeros dropped, the longest run of two or more zero groups as `::`. */
