@@ -324,18 +324,9 @@ class Model {
   private snapshot(id: string): TcbSnapshot {
     const t = this.currentTcb(id);
     if (!t) return { endpoint: id, state: this.stateOf(id) };
-    return {
-      endpoint: id,
-      peer: t.peer,
-      state: t.state,
-      iss: t.iss && show(t.iss),
-      irs: t.irs && show(t.irs),
-      sndUna: t.sndUna && show(t.sndUna),
-      sndNxt: t.sndNxt && show(t.sndNxt),
-      rcvNxt: t.rcvNxt && show(t.rcvNxt),
-      sndWnd: t.sndWnd,
-    };
+    return new Snapshot(t);
   }
+
 
   private inFlightLines(): number[] {
     const lines: number[] = [];
@@ -1347,6 +1338,39 @@ class Model {
     };
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);
+  }
+}
+
+/**
+ * A TCB as it was after a line. The numbers are kept as values and written out (`x+1`) when read:
+ * most snapshots of a long document are never looked at.
+ */
+class Snapshot implements TcbSnapshot {
+  readonly endpoint: string;
+  readonly peer: string;
+  readonly state: TcpState;
+  readonly sndWnd?: number;
+  private readonly v: readonly (SeqVal | undefined)[];
+
+  constructor(t: Tcb) {
+    this.endpoint = t.endpoint;
+    this.peer = t.peer;
+    this.state = t.state;
+    this.sndWnd = t.sndWnd;
+    this.v = [t.iss, t.irs, t.sndUna, t.sndNxt, t.rcvNxt];
+  }
+
+  get iss(): string | undefined { return this.v[0] && show(this.v[0]); }
+  get irs(): string | undefined { return this.v[1] && show(this.v[1]); }
+  get sndUna(): string | undefined { return this.v[2] && show(this.v[2]); }
+  get sndNxt(): string | undefined { return this.v[3] && show(this.v[3]); }
+  get rcvNxt(): string | undefined { return this.v[4] && show(this.v[4]); }
+
+  toJSON(): TcbSnapshot {
+    return {
+      endpoint: this.endpoint, peer: this.peer, state: this.state, iss: this.iss, irs: this.irs,
+      sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, sndWnd: this.sndWnd,
+    };
   }
 }
 

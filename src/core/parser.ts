@@ -46,6 +46,13 @@ class LineRange implements Range {
   toJSON(): Range { return plainRange(this); }
 }
 
+/** A token whose range is made when read. */
+class LineToken<T extends string> implements Token<T> {
+  constructor(readonly value: T, private readonly ln: number, private readonly from: number, private readonly to: number) {}
+  get range(): Range { return new LineRange(this.ln, this.from, this.to); }
+  toJSON(): Token<T> { return { value: this.value, range: plainRange(this.range) }; }
+}
+
 /** A range as a plain object (safe to clone, post to a webview or compare). */
 export function plainRange(r: Range): Range {
   return r instanceof LineRange ? { start: r.start, end: r.end } : r;
@@ -122,6 +129,10 @@ class LineParser {
     return new LineRange(this.line, start, end);
   }
 
+  private token<T extends string>(value: T, start: number, end: number): Token<T> {
+    return new LineToken(value, this.line, start, end);
+  }
+
   private fail(start: number, end: number, id: string, args?: Message['args'], code = 'syntax', fix?: Fix): never {
     // Never an empty range where there is a character to point at.
     const stop = end > start ? end : Math.min(start + 1, this.text.length);
@@ -143,13 +154,13 @@ class LineParser {
     if (!m || m.index + m[0].length > this.end) return undefined;
     const start = this.pos;
     this.pos += m[0].length;
-    return { value: m[0], range: this.range(start, this.pos) };
+    return this.token(m[0], start, this.pos);
   }
 
   private rest(): Token {
     const start = this.pos;
     this.pos = this.end;
-    return { value: this.text.slice(start, this.end), range: this.range(start, this.end) };
+    return this.token(this.text.slice(start, this.end), start, this.end);
   }
 
   private wordEnd(from: number): number {
@@ -271,7 +282,7 @@ class LineParser {
     if (sStart >= this.end) this.fail(endpoint.range.start.character, this.end, 'syntax.stateMissing', { endpoint: endpoint.value });
     const sEnd = this.wordEnd(sStart);
     const written = this.text.slice(sStart, sEnd);
-    const stateToken: Token = { value: written, range: this.range(sStart, sEnd) };
+    const stateToken: Token = this.token(written, sStart, sEnd);
     this.pos = sEnd;
     this.skipSpaces();
     if (this.pos < this.end) this.fail(this.pos, this.end, 'syntax.stateExtra');
@@ -299,7 +310,7 @@ class LineParser {
       this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: this.text.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
     }
     this.pos += 2;
-    const arrowTok: Token<Arrow> = { value: arrow, range: this.range(arrowStart, this.pos) };
+    const arrowTok: Token<Arrow> = this.token(arrow, arrowStart, this.pos);
     this.skipSpaces();
     const to = this.ident();
     if (!to) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.expectedReceiver');
@@ -319,7 +330,7 @@ class LineParser {
       let value = this.text.slice(ls, this.end);
       // A label written entirely in quotes is shown without them.
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      label = { value, range: this.range(ls, this.end) };
+      label = this.token(value, ls, this.end);
     }
 
     const flags: Token<Flag>[] = [];
@@ -384,7 +395,7 @@ class LineParser {
         if (flags.some((f) => f.value === upper)) {
           this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: upper });
         } else {
-          flags.push({ value: upper as Flag, range: this.range(wStart, wEnd) });
+          flags.push(this.token(upper as Flag, wStart, wEnd));
         }
         if (flagsStart < 0) flagsStart = wStart;
         flagsEnd = wEnd;
