@@ -12,6 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
 
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing npm packages"
+  npm ci --no-audit --no-fund
+fi
 echo "== build"
 node src/tools/build.mjs
 
