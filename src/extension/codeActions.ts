@@ -14,11 +14,17 @@ function sameRange(a: vscode.Range, b: vscode.Range): boolean {
   return a.start.isEqual(b.start) && a.end.isEqual(b.end);
 }
 
-/** The fixes of a document that do not overlap, in document order (the first of overlapping ones wins). */
+const SEVERITY_RANK = { error: 0, warning: 1, information: 2 } as const;
+
+/**
+ * The fixes of a document that do not overlap, in document order. Where two overlap, the first
+ * wins, and at one position an error's fix wins over a warning's.
+ */
 export function nonOverlappingFixes(diagnostics: readonly Diagnostic[]): Fixable[] {
   const fixable = diagnostics.filter((d): d is Fixable => d.fix !== undefined);
   const sorted = [...fixable].sort((a, b) =>
-    a.fix.range.start.line - b.fix.range.start.line || a.fix.range.start.character - b.fix.range.start.character);
+    a.fix.range.start.line - b.fix.range.start.line || a.fix.range.start.character - b.fix.range.start.character
+    || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   const chosen: Fixable[] = [];
   let end: vscode.Position | undefined;
   for (const d of sorted) {
