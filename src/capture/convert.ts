@@ -218,22 +218,19 @@ export function convertConnection(connection: CaptureConnection, options: Conver
     if (arrow.arrow === '~>') mustStayInFlightUntil = Math.max(mustStayInFlightUntil, arrow.inFlightUntil);
     const from = ids[it.side];
     const to = ids[1 - it.side];
-    const fields: string[] = [flagText(it.flags)];
     // A RST with seq 0 answers a segment without ACK (RFC 9293 section 3.5.2): 0 is meant literally.
-    fields.push(`seq=${it.flags & TCP_RST && it.seq === 0 ? '0' : number(it.side, it.seq, it.seqExt)}`);
-    if (it.ack !== undefined && it.ackExt !== undefined) fields.push(`ack=${number((1 - it.side) as 0 | 1, it.ack, it.ackExt)}`);
-    if (it.len > 0) fields.push(`len=${it.len}`);
+    let line = from + arrow.arrow + to + ' ' + flagText(it.flags)
+      + ' seq=' + (it.flags & TCP_RST && it.seq === 0 ? '0' : number(it.side, it.seq, it.seqExt));
+    if (it.ack !== undefined && it.ackExt !== undefined) line += ' ack=' + number((1 - it.side) as 0 | 1, it.ack, it.ackExt);
+    if (it.len > 0) line += ' len=' + it.len;
     const p = it.packet;
-    if (p && writeWindow && !(it.flags & TCP_RST)) {
-      // The model scales `win` itself when both SYNs carried wscale: write the field as sent.
-      fields.push(`win=${p.window}`);
-    }
+    // The model scales `win` itself when both SYNs carried wscale: write the field as sent.
+    if (p && writeWindow && !(it.flags & TCP_RST)) line += ' win=' + p.window;
     if (p && it.flags & TCP_SYN) {
-      if (p.mss !== undefined) fields.push(`mss=${p.mss}`);
-      if (p.wscale !== undefined) fields.push(`wscale=${p.wscale}`);
-      if (p.sackPermitted) fields.push('sackok');
+      if (p.mss !== undefined) line += ' mss=' + p.mss;
+      if (p.wscale !== undefined) line += ' wscale=' + p.wscale;
+      if (p.sackPermitted) line += ' sackok';
     }
-    let line = `${from}${arrow.arrow}${to} ${fields.join(' ')}`;
     if (it.notCaptured) line += ' : not captured';
     const where = p ? `frame ${p.frame}, ` : '';
     lines.push(`${line}  # ${where}${formatTime(it.time)}`);
@@ -291,8 +288,12 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
 
     if (!isRst && ackExt !== undefined && openGaps[other].length > 0) {
       // The peer still asks for a gap (duplicate ACK), or has it (then it stays a missing segment).
-      for (const gap of openGaps[other]) if (ackExt === gap.item.seqExt) gap.dupAcks++;
-      openGaps[other] = openGaps[other].filter((gap) => ackExt <= gap.item.seqExt);
+      let covered = false;
+      for (const gap of openGaps[other]) {
+        if (ackExt === gap.item.seqExt) gap.dupAcks++;
+        else if (ackExt > gap.item.seqExt) covered = true;
+      }
+      if (covered) openGaps[other] = openGaps[other].filter((gap) => ackExt <= gap.item.seqExt);
     }
     // Reordered in the capture: the octets of a gap show up, before three duplicate ACKs asked for
     // them (a fast retransmission) and before the peer acknowledged them. Then this is the segment
@@ -424,10 +425,18 @@ function chooseArrows(items: readonly Item[]): ArrowChoice[] {
     list.push(Math.max(list.length ? list[list.length - 1] : -Infinity, ack));
   }
   // The next segment of the same side with the same seq (and SYN/ACK flags): a retransmission.
-  const nextSame: number[] = new Array(items.length).fill(-1);
+  // Only seqs that are sent again matter: find them first (few), then their earlier copies.
+  const resent: [Set<number>, Set<number>] = [new Set(), new Set()];
+  const highest: [number, number] = [-Infinity, -Infinity];
+  for (const it of items) {
+    if (it.seqExt <= highest[it.side]) resent[it.side].add(it.seqExt);
+    highest[it.side] = Math.max(highest[it.side], it.seqExt);
+  }
+  const nextSame = new Int32Array(items.length).fill(-1);
   const lastByKey: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
   for (let i = items.length - 1; i >= 0; i--) {
     const it = items[i];
+    if (!resent[it.side].has(it.seqExt)) continue;
     if (!(it.len > 0 || it.flags & (TCP_SYN | TCP_FIN)) || it.flags & TCP_RST) continue;
     const key = it.seqExt * 4 + (it.flags & TCP_SYN ? 2 : 0) + (it.flags & TCP_ACK ? 1 : 0);
     nextSame[i] = lastByKey[it.side].get(key) ?? -1;
@@ -482,7 +491,15 @@ const FLAG_ORDER: readonly [number, string][] = [
   [TCP_URG, 'URG'], [TCP_ECE, 'ECE'], [TCP_CWR, 'CWR'],
 ];
 
+const flagTexts = new Map<number, string>();
+
 function flagText(flags: number): string {
+  let text = flagTexts.get(flags);
+  if (text === undefined) flagTexts.set(flags, (text = flagTextOf(flags)));
+  return text;
+}
+
+function flagTextOf(flags: number): string {
   const names = FLAG_ORDER.filter(([bit]) => flags & bit).map(([, name]) => name);
   // A segment with no flag at all is not TCP as anyone sends it; the checker reports it.
   return names.length ? names.join(' ') : 'ACK';
