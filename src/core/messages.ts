@@ -78,7 +78,7 @@ export const DIAGNOSTIC_MESSAGES: MessageTable = {
   'seq.gap': 'seq {written} is ahead of SND.NXT {expected}: octets {expected} to {last} were never sent (a segment is missing before this line)',
   'ack.mismatch': 'ack should be {expected}: {reason}',
   'ack.past': 'ack should be {expected}: {reason} ({written} would acknowledge data never received)',
-  'ack.below': 'ack should be {expected}: {reason} ({written} acknowledges less than has arrived)',
+  'ack.below': 'ack should be {expected}: {reason}',
   'var.otherSpace': "{name} numbers {owner}'s octets (bound at line {line}), but this value counts in {sender}'s sequence space: expected {expected}",
   'var.otherSpaceFree': "{name} numbers {owner}'s octets (bound at line {line}), but this value counts in {sender}'s own sequence space",
   'var.iss': "{endpoint}'s initial sequence number (ISS)",
@@ -136,6 +136,22 @@ export function renderMessage(msg: Message, table: MessageTable = MESSAGES): str
     return typeof arg === 'object' ? renderMessage(arg, table) : String(arg);
   });
 }
+
+/**
+ * Text in one language for the places that show the core's messages beside sentences of their own
+ * (diagram notes, the Markdown preview's problem list): the editor and the command line pass one
+ * built on their l10n bundle; `t` takes an English template with `{name}` placeholders.
+ */
+export interface Localizer {
+  message(m: Message): string;
+  t(template: string, args?: Readonly<Record<string, string | number>>): string;
+}
+
+/** English: the core's own templates, and the caller's templates as written. */
+export const ENGLISH: Localizer = {
+  message: (m) => renderMessage(m),
+  t: (template, args) => renderMessage({ id: template, args }, {}),
+};
 
 /** Builds a message. */
 export function msg(id: string, args?: Message['args']): Message {
