@@ -4,6 +4,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { analyze, analyzeMarkdown, type Diagnostic } from '../../../src/core';
 import { waitFor, workspaceFile } from './helpers';
 
 const SOURCE = 'tcpseq';
@@ -103,6 +104,19 @@ function disagreements(document: vscode.TextDocument): string[] {
   return problems;
 }
 
+const SEVERITY_NAME = ['error', 'warning', 'information', 'hint'];
+
+/** A diagnostic as one comparable line: `line:col-line:col severity code message`. */
+function shown(d: vscode.Diagnostic): string {
+  const r = d.range;
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${SEVERITY_NAME[d.severity]} ${String(d.code)} ${d.message}`;
+}
+
+function fromCore(d: Diagnostic): string {
+  const r = d.range;
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${d.severity} ${d.code} ${d.message}`;
+}
+
 async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
 }
@@ -114,6 +128,10 @@ describe('diagnostics: the examples get errors and warnings on exactly their mar
       const document = await open(workspaceFile(name));
       const problems = disagreements(document);
       assert.deepStrictEqual(problems, [], `${name}:\n  ${problems.join('\n  ')}`);
+      // And what the editor shows is exactly the core's verdict: ranges, severities, codes, messages.
+      const text = document.getText();
+      const core = name.endsWith('.md') ? analyzeMarkdown(text).flatMap((b) => b.diagnostics) : analyze(text).diagnostics;
+      assert.deepStrictEqual(ours(document.uri).map(shown).sort(), core.map(fromCore).sort());
     });
   }
 });
@@ -133,6 +151,14 @@ describe('diagnostics', () => {
     assert.strictEqual(error.source, 'tcpseq');
     assert.ok(typeof error.code === 'string' && /^[a-z][a-z-]+$/.test(error.code), `a stable code, got ${String(error.code)}`);
     assert.match(error.message, /x\+1/, 'the message names the expected value');
+  });
+
+  it('shows information (a retransmission, a duplicate ACK) with severity Information', async () => {
+    const uri = workspaceFile('loss-and-retransmission.tcpseq');
+    await open(uri);
+    const info = ours(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Information);
+    const lines = info.map((d) => d.range.start.line + 1);
+    assert.ok(lines.includes(9) && lines.includes(10), `information on the duplicate ACK (line 9) and the retransmission (line 10), got lines ${lines.join(', ') || 'none'}`);
   });
 
   it('applies a quick fix: ack=x becomes ack=x+1 and the error goes', async () => {
