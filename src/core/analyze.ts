@@ -5,7 +5,7 @@ import type { Analysis, AnalyzeOptions, Diagnostic } from './types';
 
 /** Checks one tcpseq document. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const parsed = parse(text, options.firstLine ?? 0);
+  const parsed = parse(text, options.firstLine ?? 0, options.previous?.parsed);
   const model = runModel(parsed.statements, parsed.lineCount, options.defaultMslMs);
   const diagnostics = [...parsed.diagnostics, ...model.diagnostics].sort(byPosition);
   return { parsed, diagnostics, timeline: model.timeline };

@@ -86,16 +86,48 @@ export function commentStart(line: string): number {
   return line.length;
 }
 
-/** Parses a whole document; `firstLine` numbers its lines inside a larger file (a Markdown block). */
-export function parse(text: string, firstLine = 0): ParsedDocument {
+/** What a parse keeps for the next one: each line's text, statement and syntax diagnostics. */
+interface LineCache {
+  readonly firstLine: number;
+  readonly lines: readonly string[];
+  readonly statements: readonly (Statement | undefined)[];
+  readonly diagnostics: readonly (readonly Diagnostic[] | undefined)[];
+}
+const lineCaches = new WeakMap<ParsedDocument, LineCache>();
+
+/**
+ * Parses a whole document; `firstLine` numbers its lines inside a larger file (a Markdown block).
+ * With `previous` (the parse of an earlier version), lines whose text did not change and that stand at
+ * the same line reuse its statements: typing on one line re-parses that line only.
+ */
+export function parse(text: string, firstLine = 0, previous?: ParsedDocument): ParsedDocument {
   const lines = splitLines(text);
   const statements: Statement[] = [];
   const diagnostics: Diagnostic[] = [];
+  const byLine: (Statement | undefined)[] = new Array(lines.length);
+  const diagsByLine: (readonly Diagnostic[] | undefined)[] = new Array(lines.length);
+  const prev = previous && lineCaches.get(previous);
+  const reuse = prev && prev.firstLine === firstLine ? prev : undefined;
   for (let i = 0; i < lines.length; i++) {
-    const st = new LineParser(lines[i], firstLine + i, diagnostics).parse();
+    let st: Statement | undefined;
+    if (reuse && reuse.lines[i] === lines[i]) {
+      st = reuse.statements[i];
+      const ds = reuse.diagnostics[i];
+      if (ds) {
+        diagnostics.push(...ds);
+        diagsByLine[i] = ds;
+      }
+    } else {
+      const before = diagnostics.length;
+      st = new LineParser(lines[i], firstLine + i, diagnostics).parse();
+      if (diagnostics.length > before) diagsByLine[i] = diagnostics.slice(before);
+    }
+    byLine[i] = st;
     if (st) statements.push(st);
   }
-  return { statements, diagnostics, lineCount: lines.length };
+  const parsed: ParsedDocument = { statements, diagnostics, lineCount: lines.length };
+  lineCaches.set(parsed, { firstLine, lines, statements: byLine, diagnostics: diagsByLine });
+  return parsed;
 }
 
 /** Parses one line. Errors go to `out`; a line with an error yields no statement. */

@@ -299,4 +299,9 @@ export interface AnalyzeOptions {
   readonly defaultMslMs?: number;
   /** The line number of the text's first line, for a document inside a larger file (a Markdown block). */
   readonly firstLine?: number;
+  /**
+   * The analysis of an earlier version of the same document: lines whose text did not change and
+   * that stand where they stood are not parsed again (typing on one line re-parses that line).
+   */
+  readonly previous?: Analysis;
 }

@@ -43,7 +43,7 @@ export function getDocumentAnalysis(document: vscode.TextDocument): DocumentAnal
   const mslMs = defaultMslMs(document);
   const cached = cache.get(key);
   if (cached && cached.version === document.version && cached.mslMs === mslMs) return cached;
-  const result = check(document, mslMs);
+  const result = check(document, mslMs, cached?.analysis);
   cache.set(key, result);
   changed.fire(result);
   return result;
@@ -64,11 +64,12 @@ export function forgetDocument(uri: vscode.Uri): void {
   cache.delete(uri.toString());
 }
 
-function check(document: vscode.TextDocument, mslMs: number): DocumentAnalysis {
+function check(document: vscode.TextDocument, mslMs: number, previous?: Analysis): DocumentAnalysis {
   const { uri, version } = document;
   const options = { defaultMslMs: mslMs };
   if (document.languageId === TCPSEQ_LANGUAGE) {
-    const analysis = analyze(document.getText(), options);
+    // The previous check lets unchanged lines skip parsing.
+    const analysis = analyze(document.getText(), { ...options, previous });
     return { uri, version, mslMs, analysis, diagnostics: analysis.diagnostics };
   }
   if (document.languageId === MARKDOWN_LANGUAGE) {

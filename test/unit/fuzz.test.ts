@@ -128,6 +128,22 @@ describe('fuzz: the core never throws and keeps every range inside the document'
   });
 });
 
+describe('incremental parsing', () => {
+  it('reusing a previous analysis gives exactly the analysis of the new text (1,000 random edits)', function () {
+    this.timeout(600000);
+    const sources = [...exampleFiles(SHARED_EXAMPLES), ...exampleFiles(FIXTURES)].map((f) => fs.readFileSync(f, 'utf8'));
+    for (let seed = 1; seed <= 1000; seed++) {
+      const r = rng(500000 + seed);
+      const before = pick(r, sources);
+      const after = mutate(r, before);
+      const incremental = analyze(after, { previous: analyze(before) });
+      const fresh = analyze(after);
+      assert.equal(JSON.stringify(incremental.diagnostics), JSON.stringify(fresh.diagnostics), `seed ${seed}`);
+      assert.equal(JSON.stringify(incremental.timeline), JSON.stringify(fresh.timeline), `seed ${seed}`);
+    }
+  });
+});
+
 describe('hostile inputs get diagnostics', function () {
   this.timeout(600000);
   it('a 1 MB line', () => {
