@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark module in turn. Figures, not pass/fail: compare before and after.
+import { run as runCore } from './core';
 import { benchPreview } from './preview';
 import { run as runPreviewBrowser } from './previewBrowser';
 import { run as runCapture } from './capture';
 import { benchTyping } from '../vscode/bench/typing';
 
 async function main(): Promise<void> {
+  runCore();
   benchPreview();
   await runPreviewBrowser();
   await runCapture();
