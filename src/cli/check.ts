@@ -1,7 +1,11 @@
-// `tcpseq check FILE... [--format text|json]`: one line (or JSON element) per diagnostic.
+// `tcpseq check FILE... [--format text|json] [--lang en|zh-cn]`: one line (or JSON element) per
+// diagnostic. Messages are in the language of --lang, else of the environment (LANG).
 import { readFileSync } from 'node:fs';
 import { analyze, analyzeMarkdown } from '../core';
 import type { Diagnostic } from '../core';
+import { ENGLISH } from '../core/messages';
+import type { Localizer } from '../core/messages';
+import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
 
 export interface FileDiagnostic {
   readonly file: string;
@@ -21,7 +25,7 @@ export function isMarkdownFile(file: string): boolean {
 }
 
 /** Checks one file's text; positions count from 1 as the command line prints them. */
-export function checkText(file: string, text: string): FileDiagnostic[] {
+export function checkText(file: string, text: string, l10n: Localizer = ENGLISH): FileDiagnostic[] {
   const diagnostics = isMarkdownFile(file)
     ? analyzeMarkdown(text).flatMap((b) => b.diagnostics)
     : analyze(text).diagnostics;
@@ -33,7 +37,7 @@ export function checkText(file: string, text: string): FileDiagnostic[] {
     endColumn: d.range.end.character + 1,
     severity: d.severity,
     code: d.code,
-    message: d.message,
+    message: l10n.message(d.messageData),
     ...(d.fix && {
       fix: {
         line: d.fix.range.start.line + 1,
@@ -41,7 +45,7 @@ export function checkText(file: string, text: string): FileDiagnostic[] {
         endLine: d.fix.range.end.line + 1,
         endColumn: d.fix.range.end.character + 1,
         newText: d.fix.newText,
-        title: d.fix.title,
+        title: d.fix.titleMessage ? l10n.message(d.fix.titleMessage) : d.fix.title,
       },
     }),
   }));
@@ -49,17 +53,23 @@ export function checkText(file: string, text: string): FileDiagnostic[] {
 
 export async function runCheck(args: readonly string[]): Promise<number> {
   let format = 'text';
+  let lang: string | undefined;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--format') format = args[++i] ?? '';
     else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a === '--lang') lang = args[++i] ?? '';
+    else if (a.startsWith('--lang=')) lang = a.slice('--lang='.length);
     else if (a === '--') files.push(...args.slice(i + 1)), (i = args.length);
     else if (a.startsWith('-') && a !== '-') return usage(`unknown option '${a}'`);
     else files.push(a);
   }
   if (format !== 'text' && format !== 'json') return usage(`--format must be text or json, not '${format}'`);
   if (files.length === 0) return usage('no file to check');
+  const language = lang === undefined ? languageFromEnv() : normalizeLanguage(lang);
+  if (language === undefined) return usage(`--lang must be one of ${LANGUAGES.join(', ')}, not '${lang}'`);
+  const l10n = cliLocalizer(language);
 
   const all: FileDiagnostic[] = [];
   let unreadable = false;
@@ -72,7 +82,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
       unreadable = true;
       continue;
     }
-    all.push(...checkText(file, text));
+    for (const d of checkText(file, text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
   }
 
   if (format === 'json') {
@@ -87,6 +97,6 @@ export async function runCheck(args: readonly string[]): Promise<number> {
 }
 
 function usage(problem: string): number {
-  process.stderr.write(`tcpseq check: ${problem}\nusage: tcpseq check FILE... [--format text|json]\n`);
+  process.stderr.write(`tcpseq check: ${problem}\nusage: tcpseq check FILE... [--format text|json] [--lang en|zh-cn]\n`);
   return 2;
 }

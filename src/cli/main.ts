@@ -7,7 +7,7 @@ const USAGE = `usage: tcpseq <command> [options]
 
 commands:
   check FILE...                      check .tcpseq and Markdown files
-        [--format text|json]
+        [--format text|json] [--lang en|zh-cn]
   render FILE --to mermaid|svg|png   draw the diagram
         [-o OUT] [--block N]
   import CAPTURE [-o OUT]            turn a pcap or pcapng capture into a tcpseq document

@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import type { Diagnostic, Fix } from '../core';
 import { getDocumentAnalysis } from './analysisCache';
 import { DIAGNOSTIC_SOURCE, toVscodeDiagnostic, toVscodeRange } from './diagnostics';
+import { diagnosticText, fixTitle } from './l10n';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('tcpseq');
-export const FIX_ALL_TITLE = 'Fix all tcpseq problems';
+export const FIX_ALL_TITLE = vscode.l10n.t('Fix all tcpseq problems');
 
 type Fixable = Diagnostic & { readonly fix: Fix };
 
@@ -62,7 +63,7 @@ export class TcpseqCodeActionProvider implements vscode.CodeActionProvider {
       const shown = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
       for (const d of diagnostics) {
         if (!d.fix) continue;
-        const match = shown.find((s) => s.code === d.code && s.message === d.message && sameRange(s.range, toVscodeRange(d.range)));
+        const match = shown.find((s) => s.code === d.code && s.message === diagnosticText(d) && sameRange(s.range, toVscodeRange(d.range)));
         if (!match && !toVscodeRange(d.range).intersection(range)) continue;
         actions.push(this.quickFix(document, d as Fixable, match ?? toVscodeDiagnostic(d)));
       }
@@ -76,7 +77,7 @@ export class TcpseqCodeActionProvider implements vscode.CodeActionProvider {
   }
 
   private quickFix(document: vscode.TextDocument, d: Fixable, shown: vscode.Diagnostic): vscode.CodeAction {
-    const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
+    const action = new vscode.CodeAction(fixTitle(d.fix), vscode.CodeActionKind.QuickFix);
     action.edit = new vscode.WorkspaceEdit();
     action.edit.replace(document.uri, toVscodeRange(d.fix.range), d.fix.newText);
     action.diagnostics = [shown];

@@ -7,6 +7,7 @@ import type { Analysis, AnalyzeOptions } from '../core';
 import { describeState, explainVariable as describeVariable } from '../core/explain';
 import { splitComment } from '../core/format';
 import { analysisOf, defaultMslMs, SELECTOR } from './features';
+import { coreMessages } from './l10n';
 
 const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 const STATE_CONTEXT = new RegExp(`^\\s*(${IDENT})\\s*:\\s*[A-Za-z_-]*$`);
@@ -14,14 +15,14 @@ const RECEIVER_CONTEXT = new RegExp(`^\\s*(${IDENT})\\s*(?:->|~>|-[xX])\\s*[A-Za
 const SEGMENT_CONTEXT = new RegExp(`^\\s*(${IDENT})\\s*(?:->|~>|-[xX])\\s*(${IDENT})(?:\\s*:)?\\s+([^:]*)$`);
 const KEYWORDS = ['title', 'participant', 'par', 'end', 'wait', 'msl', 'note over', 'note left of', 'note right of'];
 const FIELDS: readonly { text: string; doc: string; synOnly?: boolean }[] = [
-  { text: 'seq=', doc: 'The sequence number of the first octet (of the SYN or FIN for control segments).' },
-  { text: 'ack=', doc: 'The acknowledgment number: the next octet expected from the peer (ACK segments only).' },
-  { text: 'len=', doc: 'Payload octets (default 0).' },
-  { text: 'win=', doc: 'The advertised receive window.' },
-  { text: 'mss=', doc: 'Maximum segment size option (SYN segments only).', synOnly: true },
-  { text: 'wscale=', doc: 'Window scale option, RFC 7323 (SYN segments only).', synOnly: true },
-  { text: 'sackok', doc: 'SACK-permitted option (SYN segments only).', synOnly: true },
-  { text: 'old', doc: 'An old duplicate from an earlier incarnation of the connection.' },
+  { text: 'seq=', doc: vscode.l10n.t('The sequence number of the first octet (of the SYN or FIN for control segments).') },
+  { text: 'ack=', doc: vscode.l10n.t('The acknowledgment number: the next octet expected from the peer (ACK segments only).') },
+  { text: 'len=', doc: vscode.l10n.t('Payload octets (default 0).') },
+  { text: 'win=', doc: vscode.l10n.t('The advertised receive window.') },
+  { text: 'mss=', doc: vscode.l10n.t('Maximum segment size option (SYN segments only).'), synOnly: true },
+  { text: 'wscale=', doc: vscode.l10n.t('Window scale option, RFC 7323 (SYN segments only).'), synOnly: true },
+  { text: 'sackok', doc: vscode.l10n.t('SACK-permitted option (SYN segments only).'), synOnly: true },
+  { text: 'old', doc: vscode.l10n.t('An old duplicate from an earlier incarnation of the connection.') },
 ];
 
 /** Endpoints known in the document: declared participants and every endpoint used so far. */
@@ -56,7 +57,7 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
     const [, from, to, written] = segment;
     if (/(seq|ack)\s*=\s*[A-Za-z_0-9]*$/i.test(written)) {
       // A number or a variable: offer the variables bound so far.
-      return analysis.timeline.variables.map((v) => item(v.name, K.Variable, replace, describeVariable(v)));
+      return analysis.timeline.variables.map((v) => item(v.name, K.Variable, replace, describeVariable(v, coreMessages())));
     }
     if (/=\s*\d*$/.test(written)) return [];
     const words = written.split(/[\s,+|]+/).map((w) => w.toUpperCase());
@@ -67,8 +68,8 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
       const options = { defaultMslMs: defaultMslMs(document) };
       const next = suggestSegment(analysisBefore(document, position.line, options), from, to, options);
       if (next) {
-        const it = item(next, K.Value, replace, 'The segment that is correct next, from the lines above.');
-        it.detail = `next segment ${from}->${to}`;
+        const it = item(next, K.Value, replace, vscode.l10n.t('The segment that is correct next, from the lines above.'));
+        it.detail = vscode.l10n.t('next segment {from}->{to}', { from, to });
         it.preselect = true;
         it.sortText = '0';
         items.push(it);
@@ -100,7 +101,7 @@ function complete(document: vscode.TextDocument, position: vscode.Position, pref
   const state = STATE_CONTEXT.exec(prefix);
   if (state && !/^(title|note|participant)$/i.test(state[1])) {
     const stateWord = word(/[A-Za-z_0-9-]*$/);
-    return TCP_STATES.map((s, i) => Object.assign(item(s, K.EnumMember, stateWord, describeState(s)), { sortText: String(i).padStart(2, '0') }));
+    return TCP_STATES.map((s, i) => Object.assign(item(s, K.EnumMember, stateWord, describeState(s, coreMessages())), { sortText: String(i).padStart(2, '0') }));
   }
 
   if (/^\s*[A-Za-z_0-9]*$/.test(prefix)) {

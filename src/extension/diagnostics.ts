@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic, Range, Severity } from '../core';
 import { forgetDocument, getDocumentAnalysis, isChecked } from './analysisCache';
+import { diagnosticText } from './l10n';
 
 export const DIAGNOSTIC_SOURCE = 'tcpseq';
 const SETTING_SECTION = 'tcpseq';
@@ -20,7 +21,7 @@ export function toVscodeRange(r: Range): vscode.Range {
 
 /** The editor's form of a core diagnostic. */
 export function toVscodeDiagnostic(d: Diagnostic): vscode.Diagnostic {
-  const diagnostic = new vscode.Diagnostic(toVscodeRange(d.range), d.message, SEVERITY[d.severity]);
+  const diagnostic = new vscode.Diagnostic(toVscodeRange(d.range), diagnosticText(d), SEVERITY[d.severity]);
   diagnostic.code = d.code;
   diagnostic.source = DIAGNOSTIC_SOURCE;
   return diagnostic;
@@ -100,7 +101,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       this.collection.set(document.uri, diagnostics.map(toVscodeDiagnostic));
     } catch (err) {
       // A fault in the checker must not take the editor down: say so on the first line.
-      const message = `tcpseq could not check this document: ${(err as Error).message}`;
+      const message = vscode.l10n.t('tcpseq could not check this document: {error}', { error: (err as Error).message });
       const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), message, vscode.DiagnosticSeverity.Error);
       diagnostic.source = DIAGNOSTIC_SOURCE;
       this.collection.set(document.uri, [diagnostic]);

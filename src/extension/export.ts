@@ -35,7 +35,7 @@ async function exportDiagram(manager: PreviewManager, format: Format, rawArgs: u
   if (!target) return undefined; // the user cancelled the save dialog
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `tcpseq: exporting ${format.toUpperCase()}…` },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('tcpseq: exporting {format}…', { format: format.toUpperCase() }) },
       async () => {
         const panel = await manager.panelFor(document);
         const bytes = format === 'svg'
@@ -46,11 +46,11 @@ async function exportDiagram(manager: PreviewManager, format: Format, rawArgs: u
     );
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    void vscode.window.showErrorMessage(`tcpseq: could not export ${target.fsPath || target.toString()}: ${reason}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('tcpseq: could not export {file}: {reason}', { file: target.fsPath || target.toString(), reason }));
     return undefined;
   }
   if (!args.target) {
-    void vscode.window.showInformationMessage(`tcpseq: diagram exported to ${vscode.workspace.asRelativePath(target)}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('tcpseq: diagram exported to {file}', { file: vscode.workspace.asRelativePath(target) }));
   }
   return target;
 }
@@ -61,7 +61,7 @@ async function copyMermaidSource(manager: PreviewManager, rawArgs: unknown): Pro
   if (!document) return undefined;
   const { source } = diagramFor(document);
   await vscode.env.clipboard.writeText(source);
-  void vscode.window.showInformationMessage('tcpseq: Mermaid source copied. Paste it in a ```mermaid block to show it on GitHub.');
+  void vscode.window.showInformationMessage(vscode.l10n.t('tcpseq: Mermaid source copied. Paste it in a ```mermaid block to show it on GitHub.'));
   return source;
 }
 
@@ -74,10 +74,10 @@ function pngBackground(): string | undefined {
 /** The save dialog (which asks before overwriting), starting next to the document. */
 async function askTarget(document: vscode.TextDocument, format: Format): Promise<vscode.Uri | undefined> {
   return vscode.window.showSaveDialog({
-    title: `Export diagram as ${format.toUpperCase()}`,
+    title: vscode.l10n.t('Export diagram as {format}', { format: format.toUpperCase() }),
     defaultUri: defaultTarget(document, format),
-    filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
-    saveLabel: 'Export',
+    filters: format === 'svg' ? { [vscode.l10n.t('SVG image')]: ['svg'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
+    saveLabel: vscode.l10n.t('Export'),
   });
 }
 
@@ -97,12 +97,12 @@ async function documentFor(manager: PreviewManager, args: ExportArgs): Promise<v
     try {
       return await vscode.workspace.openTextDocument(toUri(args.uri));
     } catch (e) {
-      void vscode.window.showErrorMessage(`tcpseq: cannot open ${String(args.uri)}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('tcpseq: cannot open {file}: {reason}', { file: String(args.uri), reason: e instanceof Error ? e.message : String(e) }));
       return undefined;
     }
   }
   const document = manager.activeDocument();
-  if (!document) void vscode.window.showErrorMessage('tcpseq: open a .tcpseq file (or its preview) to export its diagram.');
+  if (!document) void vscode.window.showErrorMessage(vscode.l10n.t('tcpseq: open a .tcpseq file (or its preview) to export its diagram.'));
   return document;
 }
 

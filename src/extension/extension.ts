@@ -6,6 +6,7 @@ import { registerEditorFeatures } from './features';
 import { registerPreview } from './preview';
 import { registerCaptureImport } from './importCapture';
 import { extendMarkdownIt } from '../markdown/plugin';
+import { localizer } from './l10n';
 
 /** `extendMarkdownIt` draws tcpseq fences in VS Code's Markdown preview. */
 export function activate(context: vscode.ExtensionContext): { extendMarkdownIt: typeof extendMarkdownIt } {
@@ -13,7 +14,8 @@ export function activate(context: vscode.ExtensionContext): { extendMarkdownIt: 
   registerEditorFeatures(context);
   registerPreview(context);
   registerCaptureImport(context);
-  return { extendMarkdownIt };
+  // Problems in the Markdown preview are written in the editor's display language.
+  return { extendMarkdownIt: (md) => extendMarkdownIt(md, localizer) };
 }
 
 export function deactivate(): void {}

@@ -14,9 +14,9 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   if (!(uri instanceof vscode.Uri)) {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: false,
-      openLabel: 'Import',
-      title: 'Import a packet capture',
-      filters: { 'Packet captures': ['pcap', 'pcapng', 'cap'], 'All files': ['*'] },
+      openLabel: vscode.l10n.t('Import'),
+      title: vscode.l10n.t('Import a packet capture'),
+      filters: { [vscode.l10n.t('Packet captures')]: ['pcap', 'pcapng', 'cap'], [vscode.l10n.t('All files')]: ['*'] },
     });
     if (!picked || picked.length === 0) return undefined;
     uri = picked[0];
@@ -27,20 +27,20 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Cannot read ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot read {name}: {reason}', { name, reason: err instanceof Error ? err.message : String(err) }));
     return undefined;
   }
   const capture = readCapture(bytes);
   if (capture.error && capture.packets.length === 0) {
-    void vscode.window.showErrorMessage(`Cannot import ${name}: ${capture.error}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error }));
     return undefined;
   }
   const notes = [...capture.warnings];
-  if (capture.error) notes.push(`${capture.error}; the segments before it are imported`);
+  if (capture.error) notes.push(vscode.l10n.t('{reason}; the segments before it are imported', { reason: capture.error }));
 
   const connections = splitConnections(capture.packets);
   if (connections.length === 0) {
-    void vscode.window.showErrorMessage(`${name} holds no TCP segment (${capture.frameCount} frames read).`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{name} holds no TCP segment ({count} frames read).', { name, count: capture.frameCount }));
     return undefined;
   }
   const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
@@ -53,22 +53,22 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   if ((await vscode.commands.getCommands(true)).includes('tcpseq.openPreviewToSide')) {
     await vscode.commands.executeCommand('tcpseq.openPreviewToSide', document.uri);
   }
-  if (notes.length > 0) void vscode.window.showWarningMessage(`Imported ${name} with warnings: ${notes.join('; ')}`);
+  if (notes.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Imported {name} with warnings: {warnings}', { name, warnings: notes.join('; ') }));
   return document;
 }
 
 async function pickConnection(connections: readonly CaptureConnection[], name: string): Promise<CaptureConnection | undefined> {
   const items = connections.map((c) => ({
     label: `${c.client.text} → ${c.server.text}`,
-    description: `${c.packets.length} packet${c.packets.length === 1 ? '' : 's'}`,
-    detail: c.handshake ? undefined : 'no handshake captured',
+    description: c.packets.length === 1 ? vscode.l10n.t('1 packet') : vscode.l10n.t('{count} packets', { count: c.packets.length }),
+    detail: c.handshake ? undefined : vscode.l10n.t('no handshake captured'),
     connection: c,
     // The full line, for screen readers and tests.
     ariaLabel: describeConnection(c),
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: `${name}: ${connections.length} connections`,
-    placeHolder: 'Choose the connection to import',
+    title: vscode.l10n.t('{name}: {count} connections', { name, count: connections.length }),
+    placeHolder: vscode.l10n.t('Choose the connection to import'),
     matchOnDescription: true,
   });
   return picked?.connection;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { describeState, explainText, transitionLabel } from '../core/explain';
 import { analysisOf, SELECTOR } from './features';
+import { coreMessages } from './l10n';
 
 const SETTING = 'tcpseq.inlayHints.enable';
 
@@ -18,13 +19,15 @@ export function registerInlayHints(): vscode.Disposable {
         const end = document.lineAt(event.line).text.trimEnd().length;
         const hint = new vscode.InlayHint(
           new vscode.Position(event.line, end),
-          event.transitions.map((t) => transitionLabel(t)).join(', '),
+          event.transitions.map((t) => transitionLabel(t, coreMessages())).join(', '),
           vscode.InlayHintKind.Type,
         );
         hint.paddingLeft = true;
         hint.tooltip = new vscode.MarkdownString(
           event.transitions
-            .map((t) => `**${t.endpoint}** → ${t.to}: ${explainText(t.reason)}. ${describeState(t.to)}`)
+            .map((t) => vscode.l10n.t('**{endpoint}** → {state}: {reason}. {meaning}', {
+              endpoint: t.endpoint, state: t.to, reason: explainText(t.reason, coreMessages()), meaning: describeState(t.to, coreMessages()),
+            }))
             .join('\n\n'),
         );
         hints.push(hint);

@@ -52,7 +52,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
   async open(uri: vscode.Uri | undefined, column: vscode.ViewColumn): Promise<void> {
     const document = await this.targetDocument(uri);
     if (!document) {
-      void vscode.window.showInformationMessage('tcpseq: open a .tcpseq file to preview its diagram.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('tcpseq: open a .tcpseq file to preview its diagram.'));
       return;
     }
     this.show(document, column, column === vscode.ViewColumn.Beside);
@@ -116,7 +116,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
       panel.reveal(preserveFocus);
     } else {
       const webviewPanel = vscode.window.createWebviewPanel(
-        PREVIEW_VIEW_TYPE, 'Preview', { viewColumn: column, preserveFocus }, {},
+        PREVIEW_VIEW_TYPE, vscode.l10n.t('Preview'), { viewColumn: column, preserveFocus }, {},
       );
       panel = this.adopt(webviewPanel, document);
     }

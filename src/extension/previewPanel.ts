@@ -114,7 +114,7 @@ export class PreviewPanel implements vscode.Disposable {
     const message: ExportPngMessage = { type: 'exportPng', scale, ...(background ? { background } : {}) };
     const reply = await this.request<PngMessage>(message);
     const match = /^data:image\/png;base64,(.*)$/s.exec(reply.dataUrl);
-    if (!match) throw new Error('the preview sent an image that is not a PNG');
+    if (!match) throw new Error(vscode.l10n.t('the preview sent an image that is not a PNG'));
     return Buffer.from(match[1], 'base64');
   }
 
@@ -143,7 +143,7 @@ export class PreviewPanel implements vscode.Disposable {
     clearTimeout(this.pendingUpdate);
     for (const [, w] of this.exportWaiters) {
       clearTimeout(w.timer);
-      w.reject(new Error('the preview was closed'));
+      w.reject(new Error(vscode.l10n.t('the preview was closed')));
     }
     this.exportWaiters.clear();
     this.flushRenderWaiters();
@@ -155,7 +155,7 @@ export class PreviewPanel implements vscode.Disposable {
 
   private setTitle(): void {
     const name = this.documentValue.uri.path.split('/').pop() || 'tcpseq';
-    this.panel.title = `Preview ${name}`;
+    this.panel.title = vscode.l10n.t('Preview {name}', { name });
   }
 
   private postUpdateNow(): void {
@@ -176,19 +176,19 @@ export class PreviewPanel implements vscode.Disposable {
     // The page must have drawn the latest text before it can export it.
     let waited: NodeJS.Timeout | undefined;
     const tooLong = new Promise<never>((_, reject) => {
-      waited = setTimeout(() => reject(new Error(`the preview did not draw the diagram within ${EXPORT_TIMEOUT_MS / 1000} s`)), EXPORT_TIMEOUT_MS);
+      waited = setTimeout(() => reject(new Error(vscode.l10n.t('the preview did not draw the diagram within {seconds} s', { seconds: EXPORT_TIMEOUT_MS / 1000 }))), EXPORT_TIMEOUT_MS);
     });
     try {
       await Promise.race([this.whenRendered(), tooLong]);
     } finally {
       clearTimeout(waited);
     }
-    if (this.disposed) throw new Error('the preview was closed');
+    if (this.disposed) throw new Error(vscode.l10n.t('the preview was closed'));
     const requestId = this.nextRequestId++;
     const reply = new Promise<PageToHost>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.exportWaiters.delete(requestId);
-        reject(new Error(`the preview did not answer within ${EXPORT_TIMEOUT_MS / 1000} s`));
+        reject(new Error(vscode.l10n.t('the preview did not answer within {seconds} s', { seconds: EXPORT_TIMEOUT_MS / 1000 })));
       }, EXPORT_TIMEOUT_MS);
       this.exportWaiters.set(requestId, { resolve, reject, timer });
     });

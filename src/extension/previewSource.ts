@@ -5,6 +5,7 @@ import type { Analysis } from '../core';
 import { timelineToMermaid } from '../render/mermaid';
 import type { DiagramSource } from '../../webview/protocol';
 import { getAnalysis } from './analysisCache';
+import { localizer } from './l10n';
 
 /** The document's analysis: the one the diagnostics made for this version when there is one. */
 export function analysisFor(document: vscode.TextDocument): Analysis {
@@ -15,5 +16,5 @@ export function analysisFor(document: vscode.TextDocument): Analysis {
 /** Mermaid source and source map for the document's diagram, with its problems marked. */
 export function diagramFor(document: vscode.TextDocument): DiagramSource {
   const analysis = analysisFor(document);
-  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });
+  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n: localizer });
 }

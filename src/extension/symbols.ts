@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { phaseName } from '../core/explain';
 import { buildOutline, parFoldingRanges } from '../core/outline';
 import { analysisOf, SELECTOR, toRange } from './features';
+import { coreMessages } from './l10n';
 
 export function registerSymbols(): vscode.Disposable {
   const symbols = vscode.languages.registerDocumentSymbolProvider(SELECTOR, {
@@ -16,9 +17,9 @@ export function registerSymbols(): vscode.Disposable {
       for (const phase of outline.phases) {
         const first = phase.segments[0].line + 1;
         const last = phase.segments[phase.segments.length - 1].line + 1;
-        const detail = first === last ? `line ${first}` : `lines ${first}-${last}`;
+        const detail = first === last ? vscode.l10n.t('line {line}', { line: first }) : vscode.l10n.t('lines {first}-{last}', { first, last });
         const symbol = new vscode.DocumentSymbol(
-          phaseName(phase.kind), detail, vscode.SymbolKind.Namespace, toRange(phase.range), toRange(phase.selectionRange),
+          phaseName(phase.kind, coreMessages()), detail, vscode.SymbolKind.Namespace, toRange(phase.range), toRange(phase.selectionRange),
         );
         symbol.children = phase.segments.map((s) => {
           const r = toRange(s.range);

@@ -4,6 +4,8 @@
 import type MarkdownIt from 'markdown-it';
 import { analyze } from '../core';
 import type { Diagnostic } from '../core';
+import { ENGLISH } from '../core/messages';
+import type { Localizer } from '../core/messages';
 import { timelineToMermaid } from '../render/mermaid';
 import { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS } from './classes';
 
@@ -18,7 +20,7 @@ export function isTcpseqInfo(info: string): boolean {
  * Adds tcpseq diagrams to `md`; returns `md`, as VS Code's `extendMarkdownIt` expects.
  * Other fences are drawn by whatever rule was there before.
  */
-export function extendMarkdownIt(md: MarkdownIt): MarkdownIt {
+export function extendMarkdownIt(md: MarkdownIt, l10n?: Localizer): MarkdownIt {
   const previous = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const token = tokens[idx];
@@ -27,36 +29,37 @@ export function extendMarkdownIt(md: MarkdownIt): MarkdownIt {
     }
     // token.map[0] is the fence's line: the block's first line is the one after it.
     const firstLine = token.map ? token.map[0] + 1 : undefined;
-    return renderBlock(md, token.content, firstLine, self.renderAttrs(token));
+    return renderBlock(md, token.content, firstLine, self.renderAttrs(token), l10n);
   };
   return md;
 }
 
 /** The container for one block. `attrs` keeps attributes other plugins set (VS Code's `data-line`). */
-function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined, attrs: string): string {
+function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined, attrs: string, language: Localizer | undefined): string {
+  const l10n = language ?? ENGLISH;
   const escape = md.utils.escapeHtml;
   let mermaid: string;
   let problems: readonly Diagnostic[];
   try {
     const analysis = analyze(text);
-    mermaid = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics }).source;
+    mermaid = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n: language }).source;
     problems = analysis.diagnostics.filter((d) => d.severity !== 'information');
   } catch (e) {
     // A bug in the checker must not blank the whole Markdown preview: show it on this block.
     const message = e instanceof Error ? e.message : String(e);
     return `<div class="${CONTAINER_CLASS} tcpseq-failed"${attrs}><p class="${PROBLEMS_CLASS}">`
-      + `tcpseq could not check this block: ${escape(message)}</p><pre><code>${escape(text)}</code></pre></div>\n`;
+      + `${escape(l10n.t('tcpseq could not check this block: {error}', { error: message }))}</p><pre><code>${escape(text)}</code></pre></div>\n`;
   }
   const lineAttr = firstLine !== undefined && !attrs.includes('data-line=') ? ` data-line="${firstLine - 1}"` : '';
   const items = problems.map((d) => {
     // Lines as people count them, in the Markdown file.
     const line = (firstLine ?? 0) + d.range.start.line + 1;
     return `<li class="tcpseq-${d.severity}" data-line="${line - 1}">`
-      + `<span class="tcpseq-severity">${d.severity}</span> `
-      + `<span class="tcpseq-line">line ${line}</span>: ${escape(d.message)} `
+      + `<span class="tcpseq-severity">${escape(severityName(d.severity, l10n))}</span> `
+      + `<span class="tcpseq-line">${escape(l10n.t('line {line}', { line }))}</span>: ${escape(language ? language.message(d.messageData) : d.message)} `
       + `<span class="tcpseq-code">[${escape(d.code)}]</span></li>`;
   });
-  const summary = problemSummary(problems);
+  const summary = problemSummary(problems, l10n);
   return `<div class="${CONTAINER_CLASS}"${attrs}${lineAttr} data-problems="${escape(summary)}">`
     + `<pre class="${SOURCE_CLASS}">${escape(mermaid)}</pre>`
     + (items.length > 0 ? `<ul class="${PROBLEMS_CLASS}">${items.join('')}</ul>` : '')
@@ -64,11 +67,17 @@ function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined
 }
 
 /** `2 errors, 1 warning`, or empty when the block is clean. */
-export function problemSummary(problems: readonly Diagnostic[]): string {
+export function problemSummary(problems: readonly Diagnostic[], l10n: Localizer = ENGLISH): string {
   const errors = problems.filter((d) => d.severity === 'error').length;
   const warnings = problems.filter((d) => d.severity === 'warning').length;
   const parts: string[] = [];
-  if (errors > 0) parts.push(`${errors} error${errors === 1 ? '' : 's'}`);
-  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
-  return parts.join(', ');
+  if (errors > 0) parts.push(errors === 1 ? l10n.t('1 error') : l10n.t('{count} errors', { count: errors }));
+  if (warnings > 0) parts.push(warnings === 1 ? l10n.t('1 warning') : l10n.t('{count} warnings', { count: warnings }));
+  return parts.join(l10n.t(', '));
+}
+
+/** `error`, `warning`, `information`, in the reader's language. */
+function severityName(severity: Diagnostic['severity'], l10n: Localizer): string {
+  if (severity === 'error') return l10n.t('error');
+  return severity === 'warning' ? l10n.t('warning') : l10n.t('information');
 }

@@ -16,6 +16,8 @@
 import type {
   Diagnostic, Participant, SegmentEvent, ShownValue, Timeline, TimelineEvent, Transition,
 } from '../core/types';
+import { ENGLISH } from '../core/messages';
+import type { Localizer } from '../core/messages';
 import type { DiagramSource } from '../../webview/protocol';
 
 export type { DiagramSource, DiagramSourceMap } from '../../webview/protocol';
@@ -31,6 +33,8 @@ export interface MermaidOptions {
    * read as the file's lines. The source map stays relative to the document.
    */
   readonly lineOffset?: number;
+  /** The language of problem notes (English by default). */
+  readonly l10n?: Localizer;
 }
 
 /** Background colours of the boxes that mark problem lines; translucent so both themes work. */
@@ -337,7 +341,10 @@ class MermaidWriter {
     const ids = [...new Set([span[0], span[span.length - 1]])].map((p) => this.id(p)).join(',');
     const mark = d.severity === 'error' ? '✗' : '⚠';
     const shownLine = line + 1 + (this.options.lineOffset ?? 0);
-    this.line(`note over ${ids}${noteText(`${mark} line ${shownLine}#58; ${escapeMermaidText(d.message)}`, ids.includes(','))}`);
+    const l10n = this.options.l10n ?? ENGLISH;
+    const message = this.options.l10n ? l10n.message(d.messageData) : d.message;
+    const text = l10n.t('line {line}: {message}', { line: shownLine, message });
+    this.line(`note over ${ids}${noteText(`${mark} ${escapeMermaidText(text)}`, ids.includes(','))}`);
     this.notes.push(line);
   }
 
