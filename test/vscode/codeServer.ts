@@ -101,14 +101,23 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
+  // Its own process group outlives us unless we kill it: on exit, and on Ctrl+C or a kill.
   const stopOnExit = () => killGroup(child);
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    killGroup(child);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
   process.on('exit', stopOnExit);
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   const server: CodeServer = {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => output,
     stop() {
       process.off('exit', stopOnExit);
+      process.off('SIGINT', stopOnSignal);
+      process.off('SIGTERM', stopOnSignal);
       killGroup(child);
     },
   };
