@@ -58,9 +58,10 @@ const MERMAID_KEYWORDS = new Set([
 /**
  * Characters that Mermaid's sequence grammar gives a meaning (`;` and newline end a statement,
  * `#` and `%%` start comments or entities, `:` starts a message text, `<br>` breaks a line,
- * `wrap:` changes layout), written as Mermaid entity codes, which it decodes after layout.
+ * `wrap:` changes layout, `$$...$$` is KaTeX maths, which the page's Mermaid does not bundle),
+ * written as Mermaid entity codes, which it decodes after layout.
  */
-const ESCAPED = /[;#%<>"&:`{}\\]/g;
+const ESCAPED = /[;#%<>"&:`{}\\$]/g;
 
 /** Escapes user text for any Mermaid text position (title, participant name, message, note). */
 export function escapeMermaidText(text: string): string {

@@ -134,6 +134,18 @@ describe('preview page in Chromium', function () {
     assert.ok(texts.includes(hostile.replace(/[\r\n]+/g, ' ')), 'the title is kept verbatim');
   });
 
+  it('draws $$ in user text as text: the bundled Mermaid has sequence diagrams only, no KaTeX', async () => {
+    const t = timeline([segment(0, 'C', 'S', ['SYN'], { seq: 'x', label: 'costs $$x^2$$ and $5' })]);
+    await r.render(timelineToMermaid(t));
+    const labels: string[] = await r.page.evaluate(`[...document.querySelectorAll('#tcpseq-diagram svg text.messageText')].map((t) => t.textContent)`);
+    assert.deepEqual(labels, ['SYN seq=x', 'costs $$x^2$$ and $5']);
+    assert.equal(await count(r, '#tcpseq-diagram svg .katex, #tcpseq-diagram svg foreignObject'), 0);
+    // Any other diagram type is left out of the bundle: a clear error, and the last diagram stays.
+    await assert.rejects(r.render({ source: 'flowchart LR\n  a --> b\n', map: { messages: [], notes: [] } }),
+      /sequence diagrams only \(flowDiagram-\w+\.mjs is left out\)/);
+    assert.equal(await count(r, ARROWS), 1);
+  });
+
   it('follows the theme: light, dark and high contrast give different colours', async () => {
     await r.render(timelineToMermaid(handshake()));
     const colours = async (): Promise<string> => r.page.evaluate(`(() => {
