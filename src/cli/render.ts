@@ -70,8 +70,9 @@ export function diagramOfFile(file: string, text: string, block?: number): Diagr
   const n = block ?? 1;
   const chosen = blocks[n - 1];
   if (!chosen) return `${file} has ${blocks.length} tcpseq block${blocks.length === 1 ? '' : 's'}, not ${n}`;
-  const analysis = analyze(chosen.text);
-  // Lines stay the block's own, as the core's messages count them (`the SYN at line 2`).
+  // Checked at its Markdown lines, as `tcpseq check` reports them: problem notes and the core's
+  // messages (`the SYN at line 15`) name lines of the Markdown file.
+  const analysis = analyze(chosen.text, { firstLine: chosen.startLine });
   return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });
 }
 

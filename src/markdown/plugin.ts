@@ -41,7 +41,9 @@ function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined
   let mermaid: string;
   let problems: readonly Diagnostic[];
   try {
-    const analysis = analyze(text);
+    // Checked at its own Markdown lines: the problem list, the diagram's problem notes and the
+    // messages' own references (`the SYN at line 15`) all count lines of the Markdown file.
+    const analysis = analyze(text, { firstLine: firstLine ?? 0 });
     mermaid = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n: language }).source;
     problems = analysis.diagnostics.filter((d) => d.severity !== 'information');
   } catch (e) {
@@ -52,8 +54,8 @@ function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined
   }
   const lineAttr = firstLine !== undefined && !attrs.includes('data-line=') ? ` data-line="${firstLine - 1}"` : '';
   const items = problems.map((d) => {
-    // Lines as people count them, in the Markdown file.
-    const line = (firstLine ?? 0) + d.range.start.line + 1;
+    // Lines as people count them, in the Markdown file (the analysis already speaks of its lines).
+    const line = d.range.start.line + 1;
     return `<li class="tcpseq-${d.severity}" data-line="${line - 1}">`
       + `<span class="tcpseq-severity">${escape(severityName(d.severity, l10n))}</span> `
       + `<span class="tcpseq-line">${escape(l10n.t('line {line}', { line }))}</span>: ${escape(language ? language.message(d.messageData) : d.message)} `

@@ -5,6 +5,9 @@ import { extendMarkdownIt, problemSummary } from '../../src/markdown/plugin';
 import { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS } from '../../src/markdown/classes';
 import { analyze } from '../../src/core';
 import { timelineToMermaid } from '../../src/render/mermaid';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_EXAMPLES } from './marks';
 
 function render(markdown: string): string {
   return extendMarkdownIt(new MarkdownIt()).render(markdown);
@@ -81,7 +84,7 @@ describe('markdown-it plugin', () => {
     for (const tag of tags) assert.ok(['div', 'pre', 'ul', 'li', 'span', 'p'].includes(tag), `unexpected <${tag}> in ${html}`);
     assert.doesNotMatch(html, /<[^>]*\son\w+=/i);
     // The container's source is exactly the renderer's output, after the HTML escaping is undone.
-    const analysis = analyze(hostile);
+    const analysis = analyze(hostile, { firstLine: 1 });
     assert.deepEqual(mermaidSources(html), [timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics }).source]);
     // And Mermaid itself gets no markup either: the document's title and labels are in the source, escaped.
     const [source] = mermaidSources(html);
@@ -112,5 +115,19 @@ describe('markdown-it plugin', () => {
     // The wrong ack is on the block's third line: line 6 of the Markdown file.
     assert.match(list[1], /<li class="tcpseq-error" data-line="5">.*line 6<\/span>: .*y\+1/);
     assert.match(containers(html)[0], /data-problems="1 error"/);
+  });
+
+  it('speaks of Markdown lines everywhere: problem list, diagram notes and the messages themselves', () => {
+    const html = render(readFileSync(join(SHARED_EXAMPLES, 'notes.md'), 'utf8'));
+    assert.equal(containers(html).length, 2);
+    // notes.md: the wrong ack is on Markdown line 16; the server's SYN it forgets is on line 15.
+    const items = [...html.matchAll(/<li class="tcpseq-error" data-line="(\d+)">(.*?)<\/li>/g)];
+    assert.equal(items.length, 1);
+    assert.equal(items[0][1], '15');
+    assert.match(items[0][2], /<span class="tcpseq-line">line 16<\/span>: ack should be y\+1: the SYN at line 15 /);
+    const notes = mermaidSources(html)[1].split('\n').filter((l) => l.includes('✗'));
+    assert.deepEqual(notes.map((l) => l.trim()), [
+      'note over C,S:wrap: ✗ line 16#58; ack should be y+1#58; the SYN at line 15 takes one sequence number',
+    ]);
   });
 });

@@ -1,0 +1,33 @@
+// `tcpseq render` on Markdown: the chosen block is checked at its Markdown lines, so problem notes
+// and the core's messages name the file's lines, each offset counted once.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { diagramOfFile } from '../../src/cli/render';
+import { REPO, SHARED_EXAMPLES } from './marks';
+
+const NOTES = path.join(SHARED_EXAMPLES, 'notes.md');
+
+describe('tcpseq render (Markdown blocks)', () => {
+  it('marks the mistake of notes.md block 2 at Markdown line 16, naming the SYN at line 15', () => {
+    const d = diagramOfFile(NOTES, readFileSync(NOTES, 'utf8'), 2);
+    assert.ok(typeof d !== 'string', String(d));
+    const problems = d.source.split('\n').filter((l) => /[✗⚠]/.test(l)).map((l) => l.trim());
+    assert.deepEqual(problems, [
+      'note over C,S:wrap: ✗ line 16#58; ack should be y+1#58; the SYN at line 15 takes one sequence number',
+    ]);
+    // The source map points into the Markdown file too: the three arrows are its lines 14 to 16.
+    assert.deepEqual(d.map.messages, [13, 14, 15]);
+  });
+
+  it('prints the same Mermaid source from the command line, and names a missing block', () => {
+    const cli = path.join(REPO, 'dist', 'cli.js');
+    const r = spawnSync(process.execPath, [cli, 'render', NOTES, '--block', '2', '--to', 'mermaid'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /✗ line 16#58; ack should be y\+1#58; the SYN at line 15 /);
+    const missing = spawnSync(process.execPath, [cli, 'render', NOTES, '--block', '3', '--to', 'mermaid'], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /has 2 tcpseq blocks, not 3/);
+  });
+});
