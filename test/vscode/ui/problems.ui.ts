@@ -36,6 +36,10 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   if (expected.length !== 3) throw new Error(`the core reports ${expected.length} errors in ${FILE}, the example marks 3`);
   const first = expected[0];
 
+  // VS Code for the web saves after a second by default; here nothing may be saved.
+  fs.mkdirSync(path.join(ctx.workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(ctx.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'files.autoSave': 'off' }));
+
   await ctx.openFile(FILE);
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.squiggly-error').first().waitFor();
@@ -77,4 +81,15 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   await line.filter({ hasText: 'ack=x+1' }).waitFor();
   await waitForCount(editor.locator('.squiggly-error'), expected.length - 1, 'error squiggles after the fix');
   ctx.log(`quick fix "${fixTitle}" applied; ${expected.length - 1} errors left`);
+
+  // Typing re-checks at once, without saving: ack=y+1 -> ack=y+10 on line 4 is a new mistake.
+  const line4 = text.split('\n')[3];
+  await goToLine(page, 4, line4.indexOf('ack=y+1') + 'ack=y+1'.length + 1);
+  await page.keyboard.type('0');
+  await waitForCount(editor.locator('.squiggly-error'), expected.length, 'error squiggles after typing a mistake');
+  await page.keyboard.press('Backspace');
+  await waitForCount(editor.locator('.squiggly-error'), expected.length - 1, 'error squiggles after taking it back');
+  await page.locator('.tabs-container .tab.active.dirty').waitFor();
+  if (fs.readFileSync(path.join(ctx.workspace, FILE), 'utf8') !== text) throw new Error('the file was saved');
+  ctx.log('typing a mistake and taking it back updated the squiggles without a save');
 }
