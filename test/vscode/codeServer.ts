@@ -37,6 +37,8 @@ export interface CodeServerOptions {
   readonly port?: number;
   /** Receives code-server's own output line by line when given. */
   readonly log?: (line: string) => void;
+  /** The display language (`zh-cn`): VS Code loads the extension's l10n bundle for it. */
+  readonly locale?: string;
 }
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
@@ -69,6 +71,18 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/**
+ * No language pack can be downloaded here, and VS Code keeps English for a locale without one: an
+ * empty pack (VS Code's own strings fall back to English) lets `--locale` select the language, so
+ * that extensions get their l10n bundle for it, as with a real pack installed.
+ */
+function writeLanguagePack(userDataDir: string, locale: string): void {
+  const translations = path.join(userDataDir, `empty-language-pack.${locale}.json`);
+  writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const packs = { [locale]: { hash: `tcpseq-test-${locale}`, label: locale, extensions: [{ extensionIdentifier: { id: 'tcpseq.empty-language-pack' }, version: '0.0.0' }], translations: { vscode: translations } } };
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+}
+
 /** Starts code-server and resolves once it answers /healthz. */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   if (!existsSync(CODE_SERVER_ENTRY)) {
@@ -86,10 +100,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     mkdirSync(path.dirname(settings), { recursive: true });
     writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none' }, null, 2));
   }
+  if (options.locale) writeLanguagePack(options.userDataDir, options.locale);
   const args = [
     CODE_SERVER_ENTRY, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', options.userDataDir, '--extensions-dir', options.extensionsDir,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--ignore-last-opened',
+    ...(options.locale ? ['--locale', options.locale] : []),
   ];
   // detached: its own process group, so stop() takes the extension host and watchers with it.
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

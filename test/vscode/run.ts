@@ -60,8 +60,11 @@ export function copyExamples(into: string): string {
   return workspace;
 }
 
-/** Runs one extension-host entry (a suite index) in code-server; returns its counts. */
-export async function runInExtensionHost(extensionTestsPath: string): Promise<RunResults> {
+/**
+ * Runs one extension-host entry (a suite index) in code-server; returns its counts. With `locale`
+ * (`zh-cn`), VS Code runs in that display language and the suite runs only its l10n tests.
+ */
+export async function runInExtensionHost(extensionTestsPath: string, locale?: string): Promise<RunResults> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'tcpseq-suite-'));
   try {
     const workspace = copyExamples(scratch);
@@ -76,8 +79,11 @@ export async function runInExtensionHost(extensionTestsPath: string): Promise<Ru
         vscodeExecutablePath: shim,
         extensionDevelopmentPath: REPO_ROOT,
         extensionTestsPath,
-        launchArgs: [workspace, `--user-data-dir=${path.join(scratch, 'user-data')}`, `--extensions-dir=${path.join(scratch, 'extensions')}`],
-        extensionTestsEnv: { TCPSEQ_RESULTS_FILE: resultsFile },
+        launchArgs: [
+          workspace, `--user-data-dir=${path.join(scratch, 'user-data')}`, `--extensions-dir=${path.join(scratch, 'extensions')}`,
+          ...(locale ? [`--locale=${locale}`] : []),
+        ],
+        extensionTestsEnv: { TCPSEQ_RESULTS_FILE: resultsFile, ...(locale ? { TCPSEQ_SUITE_LOCALE: locale } : {}) },
       });
     } catch (err) {
       exitCode = (err as { code?: number }).code ?? 1;
@@ -158,6 +164,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const r = await runInExtensionHost(path.join(SUITE_DIR, 'index.js'));
     passed += r.passed;
     failed += r.failed;
+    console.log('-- extension-host suites in Chinese (--locale zh-cn)');
+    const zh = await runInExtensionHost(path.join(SUITE_DIR, 'index.js'), 'zh-cn');
+    passed += zh.passed;
+    failed += zh.failed;
   }
   if (part === undefined || part === 'ui') {
     const files = existsSync(UI_DIR)

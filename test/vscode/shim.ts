@@ -21,6 +21,7 @@ interface Flags {
   userDataDir?: string;
   extensionsDir?: string;
   folder?: string;
+  locale?: string;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -33,6 +34,7 @@ function parseFlags(argv: readonly string[]): Flags {
       else if (name === 'extensionTestsPath') flags.extensionTestsPath = path.resolve(value);
       else if (name === 'user-data-dir') flags.userDataDir = path.resolve(value);
       else if (name === 'extensions-dir') flags.extensionsDir = path.resolve(value);
+      else if (name === 'locale') flags.locale = value;
       // Desktop-only flags (--no-sandbox, --disable-gpu-sandbox, --skip-welcome, ...) mean nothing here.
     } else if (!arg.startsWith('-')) {
       flags.folder = path.resolve(arg);
@@ -68,6 +70,7 @@ async function main(): Promise<number> {
     server = await startCodeServer({
       userDataDir: flags.userDataDir ?? path.join(scratch, 'user-data'),
       extensionsDir: flags.extensionsDir ?? path.join(scratch, 'extensions'),
+      locale: flags.locale,
     });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

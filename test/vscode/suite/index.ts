@@ -8,7 +8,9 @@ import { RESULTS_MARKER, type RunResults } from '../results';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: 'spec' });
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // In another display language (run.ts, --locale) only the l10n tests run.
+  const localized = process.env.TCPSEQ_SUITE_LOCALE !== undefined;
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (!localized || f === 'l10n.test.js')).sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     try {
