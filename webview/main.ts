@@ -2,7 +2,7 @@
 // and talks back by message (see protocol.ts). It runs in the VS Code preview panel and, for
 // `tcpseq render`, in headless Chromium. It never parses tcpseq: the core did that.
 import mermaid from 'mermaid';
-import { timelineToMermaid } from '../src/render/mermaid';
+import { timelineToMermaid, withExplicitNoWrap } from '../src/render/mermaid';
 import type { DiagramSource, DiagramSourceMap, HostToPage, PageToHost, UpdateMessage } from './protocol';
 import { isHostToPage } from './protocol';
 import { currentTheme, FONT_FAMILY, type Theme } from './theme';
@@ -173,7 +173,7 @@ class DiagramPage {
     const themeKey = this.theme.key;
     let svgText: string;
     try {
-      ({ svg: svgText } = await mermaid.render(`tcpseq-svg-${++this.renderCount}`, source));
+      ({ svg: svgText } = await mermaid.render(`tcpseq-svg-${++this.renderCount}`, withExplicitNoWrap(source)));
     } catch (err) {
       if (this.pending) return; // a newer update is waiting: its result is what matters
       this.showError(job.version, `Mermaid could not draw the diagram: ${errorText(err)}`);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { escapeMermaidText, formatDuration, timelineToMermaid } from '../../src/render/mermaid';
+import { escapeMermaidText, formatDuration, timelineToMermaid, withExplicitNoWrap } from '../../src/render/mermaid';
 import { everything, event, handshake, problem, segment, timeline, value } from './renderTimelines';
 
 /** The diagram's statements, indentation removed. */
@@ -178,5 +178,33 @@ describe('render: timeline to Mermaid', () => {
     assert.equal(formatDuration(500, 120_000), '500 ms');
     assert.equal(formatDuration(1500, 120_000), '1.5 s');
     assert.equal(formatDuration(60_000, 30_000), '2 MSL (1 min)');
+  });
+
+  it('writes nowrap: on every message and note for drawing, and changes nothing else', () => {
+    const hostile = 'a: b wrap: c nowrap: d';
+    const t = timeline([
+      ...everything().events,
+      segment(20, 'C', 'S', ['ACK'], { seq: 'x', label: hostile }),
+      event('note', 21, { note: { placement: 'right of', endpoints: ['S'], text: hostile } }),
+    ], [...everything().participants]);
+    const plain = timelineToMermaid(t).source;
+    const fast = withExplicitNoWrap(plain);
+    const before = plain.split('\n');
+    const after = fast.split('\n');
+    assert.equal(after.length, before.length);
+    let changed = 0;
+    for (let i = 0; i < before.length; i++) {
+      if (before[i] === after[i]) {
+        // Left alone: lines without text, and notes that already ask for wrapping.
+        assert.ok(!/^\s*(\w+(->>|-x|--\))\w+|note )/.test(before[i]) || before[i].includes(':wrap:'), before[i]);
+        continue;
+      }
+      changed++;
+      // Exactly one `nowrap:` after the statement's first colon, the text unchanged.
+      const colon = before[i].indexOf(':');
+      assert.equal(after[i], `${before[i].slice(0, colon + 1)}nowrap:${before[i].slice(colon + 1)}`);
+    }
+    assert.ok(changed >= messages(plain).length + 1, `messages and notes marked (${changed})`);
+    assert.equal(withExplicitNoWrap(fast), fast, 'applying it twice changes nothing');
   });
 });

@@ -3,6 +3,7 @@
 import mermaid from 'mermaid';
 import { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS } from '../classes';
 import { currentTheme, FONT_FAMILY } from '../../../webview/theme';
+import { withExplicitNoWrap } from '../../render/mermaid';
 
 const SVG_CLASS = 'tcpseq-svg';
 const ERROR_CLASS = 'tcpseq-render-error';
@@ -46,7 +47,7 @@ async function drawContainer(container: HTMLElement): Promise<void> {
   let failure: string | undefined;
   if (svg === undefined) {
     try {
-      ({ svg } = await mermaid.render(`tcpseq-md-${++counter}`, source));
+      ({ svg } = await mermaid.render(`tcpseq-md-${++counter}`, withExplicitNoWrap(source)));
       cache.set(cacheKey, svg);
     } catch (e) {
       failure = e instanceof Error ? e.message : String(e);
