@@ -63,4 +63,63 @@ export function run(): void {
   console.log(`  peak memory (RSS): ${(peak / 1048576).toFixed(0)} MB`);
 }
 
-if (require.main === module) run();
+/** Median wall time of a few runs of f, in ms. */
+function time(f: () => void, runs = 5): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    t.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return t.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/** An edit on one line of a 2,000-line document, checked again as the editor does on each keystroke. */
+export function runTyping(): void {
+  const text = transferDocument(2000);
+  const lines = text.split('\n');
+  let previous = analyze(text);
+  let k = 0;
+  const edited = () => {
+    const l = lines.slice();
+    l[1000] += ' '.repeat(++k % 3);
+    return l.join('\n');
+  };
+  const full = time(() => { analyze(edited()); }, 41);
+  const incremental = time(() => { previous = analyze(edited(), { previous }); }, 41);
+  console.log(`core: re-check after a keystroke, ${lines.length}-line document`);
+  console.log(`  full check ${full.toFixed(2)} ms, with the previous analysis (unchanged lines not parsed again) ${incremental.toFixed(2)} ms (medians of 41)`);
+}
+
+/** Hostile inputs at two sizes: a ratio near 2 for twice the input shows linear time. */
+export function runScaling(): void {
+  const junk = (n: number) => {
+    let x = 7;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      out += String.fromCharCode(x >>> 24);
+    }
+    return out;
+  };
+  const inputs: [string, (n: number) => string, number][] = [
+    ['one long line', (n) => 'C->S ACK ' + 'SYN '.repeat(n / 4), 1 << 20],
+    ['many lines', (n) => 'C->S SYN seq=0\n' + 'C->S ACK seq=1 ack=1\n'.repeat(n / 21), 200000 * 21],
+    ['nested par', (n) => 'par\n'.repeat(n / 8) + 'end\n'.repeat(n / 8), 400000],
+    ['binary junk', junk, 1 << 20],
+  ];
+  console.log('core: hostile inputs, time at size n and 2n (linear time gives a ratio near 2)');
+  for (const [name, make, n] of inputs) {
+    const a = make(n);
+    const b = make(2 * n);
+    const ta = time(() => { analyze(a); }, 3);
+    const tb = time(() => { analyze(b); }, 3);
+    console.log(`  ${name}: ${(a.length / 1e6).toFixed(1)} MB ${ta.toFixed(0)} ms, ${(b.length / 1e6).toFixed(1)} MB ${tb.toFixed(0)} ms, ratio ${(tb / ta).toFixed(2)}`);
+  }
+}
+
+if (require.main === module) {
+  run();
+  runTyping();
+  runScaling();
+}

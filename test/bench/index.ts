@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark module in turn. Figures, not pass/fail: compare before and after.
-import { run as runCore } from './core';
+import { run as runCore, runScaling, runTyping } from './core';
 import { benchPreview } from './preview';
 import { run as runPreviewBrowser } from './previewBrowser';
 import { run as runCapture } from './capture';
@@ -7,6 +7,8 @@ import { benchTyping } from '../vscode/bench/typing';
 
 async function main(): Promise<void> {
   runCore();
+  runTyping();
+  runScaling();
   benchPreview();
   await runPreviewBrowser();
   await runCapture();

@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import { REPO, SHARED_EXAMPLES } from './marks';
 
 const CLI = path.join(REPO, 'dist', 'cli.js');
+/** English messages whatever the caller's locale (the command line follows LANG). */
+const ENV = { ...process.env, LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C' };
 
 function run(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: ENV });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -69,7 +71,7 @@ describe('tcpseq check (command line)', () => {
   });
 
   it('reads standard input as -', () => {
-    const r = spawnSync(process.execPath, [CLI, 'check', '-'], { input: 'C->S SYN seq=x\nC: ESTABLISHED\n', encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'check', '-'], { input: 'C->S SYN seq=x\nC: ESTABLISHED\n', encoding: 'utf8', env: ENV });
     assert.equal(r.status, 1);
     assert.match(r.stdout, /^-:2:4: error: C is in SYN-SENT here, not ESTABLISHED/);
   });
@@ -79,7 +81,7 @@ describe('tcpseq check (command line)', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
     assert.equal(pkg.bin.tcpseq, './dist/cli.js');
     assert.match(fs.readFileSync(CLI, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env node/);
-    const r = spawnSync('npx', ['--no-install', 'tcpseq', 'check', clean], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync('npx', ['--no-install', 'tcpseq', 'check', clean], { cwd: REPO, encoding: 'utf8', env: ENV });
     assert.equal(r.status, 0, r.stderr);
   });
 });
