@@ -8,7 +8,6 @@ import type {
 } from './types';
 
 const TWO_32 = 4294967296;
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const FLAG_SET: ReadonlySet<string> = new Set(FLAGS);
 const FIELD_NAMES: ReadonlySet<string> = new Set(['seq', 'ack', 'len', 'win', 'mss', 'wscale']);
 const KEYWORDS = new Set(['title', 'participant', 'par', 'end', 'wait', 'msl', 'note']);
@@ -181,12 +180,11 @@ class LineParser {
   }
 
   private ident(): Token | undefined {
-    IDENT.lastIndex = this.pos;
-    const m = IDENT.exec(this.text);
-    if (!m || m.index + m[0].length > this.end) return undefined;
     const start = this.pos;
-    this.pos += m[0].length;
-    return this.token(m[0], start, this.pos);
+    const end = identEnd(this.text, start, this.end);
+    if (end === start) return undefined;
+    this.pos = end;
+    return this.token(this.text.slice(start, end), start, end);
   }
 
   private rest(): Token {
@@ -209,7 +207,7 @@ class LineParser {
     if (!first) {
       this.fail(start, this.wordEnd(start), 'syntax.expectedStatement', { found: this.text.slice(start, this.wordEnd(start)) });
     }
-    const keyword = first.value.toLowerCase();
+    const keyword = first.value.length <= 11 ? wordCase(first.value).lower : '';
     const afterIdent = this.pos;
     // A keyword followed by the end of the statement or a space; anything else (`title->S`,
     // `end: CLOSED`) makes the word an endpoint name.
@@ -333,11 +331,12 @@ class LineParser {
 
   private segment(from: Token, start: number): SegmentStatement {
     const arrowStart = this.pos;
-    const a = this.text.slice(arrowStart, arrowStart + 2);
+    const a0 = this.text.charCodeAt(arrowStart);
+    const a1 = arrowStart + 1 < this.end ? this.text.charCodeAt(arrowStart + 1) : 0;
     let arrow: Arrow;
-    if (a === '->') arrow = '->';
-    else if (a === '~>') arrow = '~>';
-    else if (a === '-x' || a === '-X') arrow = '-x';
+    if (a0 === 45 /* - */ && a1 === 62 /* > */) arrow = '->';
+    else if (a0 === 126 /* ~ */ && a1 === 62) arrow = '~>';
+    else if (a0 === 45 && (a1 === 120 || a1 === 88) /* x X */) arrow = '-x';
     else {
       this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: this.text.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
     }
@@ -378,17 +377,15 @@ class LineParser {
       const c = body.charCodeAt(i);
       // Flag separators and spaces.
       if (isSpace(c) || c === 44 || c === 43 || c === 124 || c === 45) { i++; continue; }
-      IDENT.lastIndex = i;
-      const m = IDENT.exec(body);
-      if (!m || m.index !== i) {
+      const wStart = i;
+      let wEnd = identEnd(body, i, bodyEnd);
+      if (wEnd === i) {
         const we = wordEndIn(body, i, bodyEnd);
         this.fail(i, we, 'syntax.unexpected', { found: body.slice(i, we) });
       }
-      const word = m[0];
-      const wStart = i;
-      let wEnd = i + word.length;
-      if (wEnd > bodyEnd) this.fail(wStart, bodyEnd, 'syntax.unexpected', { found: body.slice(wStart, bodyEnd) });
-      const lower = word.toLowerCase();
+      const word = body.slice(wStart, wEnd);
+      const cases = wordCase(word);
+      const lower = cases.lower;
       // `name=`: a field.
       let j = wEnd;
       while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
@@ -422,7 +419,7 @@ class LineParser {
         i = wEnd;
         continue;
       }
-      const upper = word.toUpperCase();
+      const upper = cases.upper;
       if (FLAG_SET.has(upper)) {
         if (flags.some((f) => f.value === upper)) {
           this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: upper });
@@ -466,15 +463,15 @@ class LineParser {
           offset = (offset + sign * n) % TWO_32;
           i = lastEnd = e;
         } else {
-          IDENT.lastIndex = i;
-          const m = i < limit ? IDENT.exec(body) : null;
-          if (!m || m.index !== i || i + m[0].length > limit) {
+          const e = identEnd(body, i, limit);
+          if (e === i) {
             this.fail(lastEnd === from ? from : i, wordEndIn(body, i, limit), 'syntax.expectedTerm', { field });
           }
-          if (variable !== undefined) this.fail(i, i + m[0].length, 'syntax.twoVariables', { field });
-          if (sign < 0) this.fail(i, i + m[0].length, 'syntax.negativeVariable', { name: m[0] });
-          variable = m[0];
-          i = lastEnd = i + m[0].length;
+          const name = body.slice(i, e);
+          if (variable !== undefined) this.fail(i, e, 'syntax.twoVariables', { field });
+          if (sign < 0) this.fail(i, e, 'syntax.negativeVariable', { name });
+          variable = name;
+          i = lastEnd = e;
         }
         expectTerm = false;
         continue;
@@ -504,15 +501,40 @@ class LineParser {
   }
 
   private integer(start: number, end: number): number {
-    const s = this.text.slice(start, end);
-    const n = Number(s);
-    if (s.length > 10 || n >= TWO_32) this.fail(start, end, 'syntax.numberTooLarge', { value: s });
+    let n = 0;
+    for (let i = start; i < end && n < TWO_32; i++) n = n * 10 + (this.text.charCodeAt(i) - 48);
+    if (n >= TWO_32) this.fail(start, end, 'syntax.numberTooLarge', { value: this.text.slice(start, end) });
     return n;
   }
 }
 
 class SyntaxFailure {
   constructor(readonly diagnostic: Diagnostic) {}
+}
+
+/** Where an identifier starting at `from` ends (`from` itself when none starts there). */
+function identEnd(s: string, from: number, limit: number): number {
+  let i = from;
+  if (i >= limit) return i;
+  let c = s.charCodeAt(i);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return i;
+  for (i++; i < limit; i++) {
+    c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57))) break;
+  }
+  return i;
+}
+
+/** A word's lower- and upper-case forms, cached: documents repeat the same few words on every line. */
+interface WordCase { readonly lower: string; readonly upper: string }
+const wordCases = new Map<string, WordCase>();
+function wordCase(word: string): WordCase {
+  let w = wordCases.get(word);
+  if (!w) {
+    w = { lower: word.toLowerCase(), upper: word.toUpperCase() };
+    if (wordCases.size < 4096) wordCases.set(word, w);
+  }
+  return w;
 }
 
 function isSpace(c: number): boolean {
@@ -537,13 +559,12 @@ function wordEndIn(s: string, from: number, limit: number): number {
 
 /** True where an identifier at `at` is a field (`len=`), `old`, `sackok` or a flag, not a variable. */
 function looksLikeFieldOrFlag(s: string, at: number, limit: number): boolean {
-  IDENT.lastIndex = at;
-  const m = IDENT.exec(s);
-  if (!m || m.index !== at) return false;
-  let j = at + m[0].length;
+  const e = identEnd(s, at, limit);
+  if (e === at) return false;
+  let j = e;
   while (j < limit && isSpace(s.charCodeAt(j))) j++;
   if (s.charCodeAt(j) === 61) return true;
-  const w = m[0].toUpperCase();
+  const w = wordCase(s.slice(at, e)).upper;
   return w === 'OLD' || w === 'SACKOK' || FLAG_SET.has(w);
 }
 
