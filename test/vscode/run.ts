@@ -120,6 +120,8 @@ async function runUiTest(file: string): Promise<boolean> {
     const workspace = copyExamples(scratch);
     server = await startCodeServer({ userDataDir: path.join(scratch, 'user-data'), extensionsDir: path.join(scratch, 'extensions') });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Each step may wait this long (the machine may be busy); the whole test has UI_TIMEOUT_MS.
+    page.setDefaultTimeout(45_000);
     mkdirSync(RESULTS_DIR, { recursive: true });
     const ctx: UiContext = {
       workspace,

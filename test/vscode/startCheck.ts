@@ -41,11 +41,15 @@ export async function checkNpmStart(): Promise<void> {
     });
     if (!url.startsWith(`http://127.0.0.1:${port}/`)) throw new Error(`npm start ignored PORT=${port}: ${url}`);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(url);
-    await waitForWorkbench(page);
-    await openFile(page, 'arithmetic-mistakes.tcpseq');
+    // A loaded machine makes the first start slow: generous limits, and each step named on failure.
+    page.setDefaultTimeout(60_000);
+    await step('loading the workbench', async () => {
+      await page.goto(url);
+      await waitForWorkbench(page);
+    });
+    await step('opening arithmetic-mistakes.tcpseq', () => openFile(page, 'arithmetic-mistakes.tcpseq'));
     // The language is contributed and the extension is active: its diagnostics are drawn.
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await step('waiting for the error squiggles', () => page.locator('.monaco-editor .squiggly-error').first().waitFor());
     const language = await page.locator('.statusbar-item[id="status.editor.mode"]').innerText();
     if (!/tcpseq/i.test(language)) throw new Error(`the file opened as "${language}", not tcpseq`);
   } finally {
@@ -53,6 +57,14 @@ export async function checkNpmStart(): Promise<void> {
     stop();
     process.off('exit', stop);
     removeState(state);
+  }
+}
+
+async function step(what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    throw new Error(`${what}: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
