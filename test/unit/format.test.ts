@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { analyze } from '../../src/core';
 import type { Analysis } from '../../src/core';
 import { formatDocument, formatEdits, splitComment } from '../../src/core/format';
+import { rng } from './random';
 
 const EXAMPLES = '/work/shared/examples';
 
@@ -44,17 +45,6 @@ function assertSameMeaning(name: string, before: string): string {
   return after;
 }
 
-/** A small seeded generator, so that a failing fuzz case can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Documents written the way people write them: odd spacing, case, separators, labels, comments, mistakes. */
 function fuzzDocument(rnd: () => number): string {
@@ -167,7 +157,7 @@ describe('formatDocument', () => {
     this.timeout(60_000);
     let changed = 0;
     for (let seed = 1; seed <= 400; seed++) {
-      const text = fuzzDocument(random(seed));
+      const text = fuzzDocument(rng(seed));
       if (assertSameMeaning(`fuzz seed ${seed}:\n${text}\n`, text) !== text) changed++;
     }
     // The generator writes sloppy documents: most of them must actually be reformatted.

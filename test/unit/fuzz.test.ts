@@ -5,18 +5,8 @@ import * as fs from 'node:fs';
 import { analyze, analyzeMarkdown } from '../../src/core';
 import type { Analysis, Range } from '../../src/core';
 import { FIXTURES, SHARED_EXAMPLES, exampleFiles } from './marks';
+import { rng } from './random';
 
-/** mulberry32: a small seeded generator, so every failure can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
