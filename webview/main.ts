@@ -180,20 +180,24 @@ class DiagramPage {
       return;
     }
     if (this.pending) return; // superseded while rendering: drop this picture
-    this.diagram.innerHTML = svgText;
-    const svg = this.diagram.querySelector('svg');
+    // Parsed and decorated off the page, then swapped in with one change to the live DOM.
+    const holder = document.createElement('div');
+    holder.innerHTML = svgText;
+    const svg = holder.querySelector('svg');
     if (!svg) {
       this.showError(job.version, 'Mermaid returned no SVG');
       return;
     }
-    // A fixed size, so that zooming scales the drawing rather than re-flowing it.
+    this.shown = { source, themeKey, svg };
+    this.map = map;
+    this.decorate(svg);
+    this.diagram.replaceChildren(svg);
+    // A fixed size, so that zooming scales the drawing rather than re-flowing it (measured once
+    // the SVG is in the page, where a drawing without a viewBox can be measured).
     const { width, height } = viewBox(svg);
     svg.setAttribute('width', String(Math.ceil(width)));
     svg.setAttribute('height', String(Math.ceil(height)));
     svg.style.maxWidth = 'none';
-    this.shown = { source, themeKey, svg };
-    this.map = map;
-    this.decorate(svg);
     this.hideError();
     await painted();
     this.post({ type: 'rendered', version: job.version, ms: performance.now() - job.received });
