@@ -9,7 +9,7 @@ commands:
   check FILE...                      check .tcpseq and Markdown files
         [--format text|json] [--lang en|zh-cn]
   render FILE --to mermaid|svg|png   draw the diagram
-        [-o OUT] [--block N]
+        [-o OUT] [--block N] [--lang en|zh-cn]
   import CAPTURE [-o OUT]            turn a pcap or pcapng capture into a tcpseq document
 
 Exit status: 0 no error, 1 errors found, 2 usage error or unreadable file.`;

@@ -1,16 +1,21 @@
-// `tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]`:
-// the diagram outside the editor. SVG and PNG come from the preview page itself, run in headless
-// Chromium, so they are the same files the panel exports.
+// `tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]
+// [--lang en|zh-cn]`: the diagram outside the editor. SVG and PNG come from the preview page itself,
+// run in headless Chromium, so they are the same files the panel exports. The diagram's words and
+// problem notes are in the language of --lang, else of the environment (LANG), as `tcpseq check`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { analyze, findTcpseqBlocks } from '../core';
+import { ENGLISH } from '../core/messages';
+import type { Localizer } from '../core/messages';
 import { timelineToMermaid, type DiagramSource } from '../render/mermaid';
 import { isMarkdownFile } from './check';
+import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
 
-const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]
+const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn]
   FILE         a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
   --to         mermaid: the Mermaid source; svg, png: the drawing (needs Chromium)
   -o OUT       the file to write; mermaid and svg go to standard output without it, png needs it
-  --theme      the colours (default light)`;
+  --theme      the colours (default light)
+  --lang       the language of the diagram's words and problem notes (default: from LANG)`;
 
 const FORMATS = ['mermaid', 'svg', 'png'] as const;
 type Format = (typeof FORMATS)[number];
@@ -22,15 +27,18 @@ interface RenderArgs {
   readonly out?: string;
   readonly block?: number;
   readonly theme: keyof typeof THEMES;
+  /** One of LANGUAGES: from --lang, else from the environment. */
+  readonly language: string;
 }
 
 /** Parses the arguments; a string is a usage error. */
-export function parseRenderArgs(args: readonly string[]): RenderArgs | string {
+export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv = process.env): RenderArgs | string {
   let file: string | undefined;
   let to: string | undefined;
   let out: string | undefined;
   let block: string | undefined;
   let theme = 'light';
+  let lang: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.indexOf('=');
@@ -40,6 +48,7 @@ export function parseRenderArgs(args: readonly string[]): RenderArgs | string {
     else if (name === '-o' || name === '--output') out = take();
     else if (name === '--block') block = take();
     else if (name === '--theme') theme = take() ?? '';
+    else if (name === '--lang') lang = take() ?? '';
     else if (name === '-h' || name === '--help') return '';
     else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
     else if (file === undefined) file = a;
@@ -50,20 +59,22 @@ export function parseRenderArgs(args: readonly string[]): RenderArgs | string {
   if (!(FORMATS as readonly string[]).includes(to)) return `--to must be mermaid, svg or png (got '${to}')`;
   if (to === 'png' && !out) return 'png needs -o OUT (a PNG is not written to a terminal)';
   if (!(theme in THEMES)) return `--theme must be light, dark or high-contrast (got '${theme}')`;
+  const language = lang === undefined ? languageFromEnv(env) : normalizeLanguage(lang);
+  if (language === undefined) return `--lang must be one of ${LANGUAGES.join(', ')}, not '${lang}'`;
   let blockNumber: number | undefined;
   if (block !== undefined) {
     blockNumber = Number(block);
     if (!/^\d+$/.test(block) || blockNumber < 1) return `--block must be a number from 1 (got '${block}')`;
   }
-  return { file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES };
+  return { file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES, language };
 }
 
 /** The Mermaid diagram of a file (its chosen block for Markdown); a string is the reason it has none. */
-export function diagramOfFile(file: string, text: string, block?: number): DiagramSource | string {
+export function diagramOfFile(file: string, text: string, block?: number, l10n: Localizer = ENGLISH): DiagramSource | string {
   if (!isMarkdownFile(file)) {
     if (block !== undefined) return `--block applies to Markdown files only`;
     const analysis = analyze(text);
-    return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });
+    return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n });
   }
   const blocks = findTcpseqBlocks(text);
   if (blocks.length === 0) return `${file} has no tcpseq block`;
@@ -73,7 +84,7 @@ export function diagramOfFile(file: string, text: string, block?: number): Diagr
   // Checked at its Markdown lines, as `tcpseq check` reports them: problem notes and the core's
   // messages (`the SYN at line 15`) name lines of the Markdown file.
   const analysis = analyze(chosen.text, { firstLine: chosen.startLine });
-  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics });
+  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n });
 }
 
 export async function runRender(args: readonly string[]): Promise<number> {
@@ -89,7 +100,7 @@ export async function runRender(args: readonly string[]): Promise<number> {
     process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
     return 2;
   }
-  const diagram = diagramOfFile(parsed.file, text, parsed.block);
+  const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language));
   if (typeof diagram === 'string') {
     process.stderr.write(`tcpseq render: ${diagram}\n`);
     return 2;

@@ -14,7 +14,7 @@
 // - `par` blocks: Mermaid `par` / `and` / `end`, one segment per section.
 // - `wait`: a note across all lifelines.
 import type {
-  Diagnostic, Participant, SegmentEvent, ShownValue, Timeline, TimelineEvent, Transition,
+  Diagnostic, Participant, SegmentEvent, SegmentRemark, ShownValue, Timeline, TimelineEvent, Transition,
 } from '../core/types';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
@@ -33,7 +33,7 @@ export interface MermaidOptions {
    * read as the file's lines. The source map stays relative to the document.
    */
   readonly lineOffset?: number;
-  /** The language of problem notes (English by default). */
+  /** The language of the diagram's own words and problem notes (English by default). */
   readonly l10n?: Localizer;
 }
 
@@ -90,6 +90,10 @@ class MermaidWriter {
   private sawSegment = false;
 
   constructor(private readonly timeline: Timeline, private readonly options: MermaidOptions) {}
+
+  private get l10n(): Localizer {
+    return this.options.l10n ?? ENGLISH;
+  }
 
   write(): DiagramSource {
     const { timeline } = this;
@@ -203,7 +207,7 @@ class MermaidWriter {
       }
     }
     const arrow = s.arrow === '-x' ? '-x' : s.arrow === '~>' ? '--)' : '->>';
-    this.line(`${this.id(s.from)}${arrow}${this.id(s.to)}: ${segmentLabel(s)}`);
+    this.line(`${this.id(s.from)}${arrow}${this.id(s.to)}: ${segmentLabel(s, true, this.l10n)}`);
     this.messages.push(e.line);
     this.problemNotes(e, [s.from, s.to]);
     if (severity) this.close();
@@ -224,7 +228,7 @@ class MermaidWriter {
     this.arrivals(e);
     const ms = e.waitMs ?? 0;
     this.wrapProblems(e, this.order, () => {
-      this.noteAcross(`wait ${formatDuration(ms, this.timeline.mslMs)}`, e.line);
+      this.noteAcross(this.l10n.t('wait {duration}', { duration: formatDuration(ms, this.timeline.mslMs) }), e.line);
     });
     this.transitionsAfter(e, new Set());
   }
@@ -271,11 +275,13 @@ class MermaidWriter {
     this.arrivalsDrawn.add(line);
     // Only a `~>` arrow needs a marker: a `->` arrow (in a `par` block too) shows its arrival.
     if (s.arrow === '~>') {
-      const where = at ? '' : ' at the end';
       // Beside the receiver's lifeline, on the side the arrow came from.
       const side = this.order.indexOf(s.to) > this.order.indexOf(s.from) ? 'left of' : 'right of';
-      const what = escapeMermaidText(`${s.flags.join(', ')} seq=${s.seq.text}`);
-      this.line(`note ${side} ${this.id(s.to)}: ⤷ arrives${where}#58; ${what}`);
+      const segment = `${s.flags.join(', ')} seq=${s.seq.text}`;
+      const text = at
+        ? this.l10n.t('arrives: {segment}', { segment })
+        : this.l10n.t('arrives at the end: {segment}', { segment });
+      this.line(`note ${side} ${this.id(s.to)}: ⤷ ${escapeMermaidText(text)}`);
       this.notes.push(line);
     }
     for (const t of at?.transitions ?? []) {
@@ -342,7 +348,7 @@ class MermaidWriter {
     const ids = [...new Set([span[0], span[span.length - 1]])].map((p) => this.id(p)).join(',');
     const mark = d.severity === 'error' ? '✗' : '⚠';
     const shownLine = line + 1 + (this.options.lineOffset ?? 0);
-    const l10n = this.options.l10n ?? ENGLISH;
+    const l10n = this.l10n;
     const message = this.options.l10n ? l10n.message(d.messageData) : d.message;
     const text = l10n.t('line {line}: {message}', { line: shownLine, message });
     this.line(`note over ${ids}${noteText(`${mark} ${escapeMermaidText(text)}`, ids.includes(','))}`);
@@ -427,10 +433,10 @@ export function withExplicitNoWrap(source: string): string {
 }
 
 /** The arrow's text: flags and numbers, then remarks and the user's label on a second line. */
-export function segmentLabel(s: SegmentEvent, withSecondLine = true): string {
-  const parts: string[] = [s.flags.length > 0 ? s.flags.join(', ') : '(no flags)'];
-  parts.push(`seq=${shown(s.seq)}`);
-  if (s.ack) parts.push(`ack=${shown(s.ack)}`);
+export function segmentLabel(s: SegmentEvent, withSecondLine = true, l10n: Localizer = ENGLISH): string {
+  const parts: string[] = [s.flags.length > 0 ? s.flags.join(', ') : l10n.t('(no flags)')];
+  parts.push(`seq=${shown(s.seq, l10n)}`);
+  if (s.ack) parts.push(`ack=${shown(s.ack, l10n)}`);
   if (s.len > 0) parts.push(`len=${s.len}`);
   if (s.win !== undefined) parts.push(`win=${s.win}`);
   if (s.options.mss !== undefined) parts.push(`mss=${s.options.mss}`);
@@ -438,11 +444,14 @@ export function segmentLabel(s: SegmentEvent, withSecondLine = true): string {
   if (s.options.sackok) parts.push('sackok');
   let label = escapeMermaidText(parts.join(' '));
   if (!withSecondLine) return label;
+  const userLabel = s.label?.toLowerCase() ?? '';
   const second = [
-    ...(s.old ? ['old duplicate'] : []),
-    // A remark the user's label already says is left out (`: retransmission`).
-    ...s.remarks.filter((r) => r !== 'old-duplicate' || !s.old).map((r) => r.replace(/-/g, ' '))
-      .filter((r) => !s.label?.toLowerCase().includes(r)),
+    ...(s.old ? [remarkText('old-duplicate', l10n)] : []),
+    // A remark the user's label already says, in English or in the diagram's language, is left
+    // out (`: retransmission`).
+    ...s.remarks.filter((r) => r !== 'old-duplicate' || !s.old)
+      .filter((r) => !userLabel.includes(r.replace(/-/g, ' ')) && !userLabel.includes(remarkText(r, l10n).toLowerCase()))
+      .map((r) => remarkText(r, l10n)),
     ...(s.label?.trim() ? [s.label] : []),
   ];
   if (second.length > 0) label += `<br>${escapeMermaidText(second.join(' · '))}`;
@@ -450,9 +459,33 @@ export function segmentLabel(s: SegmentEvent, withSecondLine = true): string {
 }
 
 /** A value as written; computed ones in parentheses; wrong ones with what was expected. */
-function shown(v: ShownValue): string {
+function shown(v: ShownValue, l10n: Localizer): string {
   const text = v.written ? v.text : `(${v.text})`;
-  return v.expected !== undefined && v.expected !== v.text ? `${text} [expected ${v.expected}]` : text;
+  return v.expected !== undefined && v.expected !== v.text
+    ? `${text} ${l10n.t('[expected {value}]', { value: v.expected })}`
+    : text;
+}
+
+/**
+ * A segment's remark in the diagram's language. Each is a literal `l10n.t` call, so that
+ * `npm run l10n` finds it; the English is the remark's name with spaces.
+ */
+function remarkText(r: SegmentRemark, l10n: Localizer): string {
+  switch (r) {
+    case 'retransmission': return l10n.t('retransmission');
+    case 'spurious-retransmission': return l10n.t('spurious retransmission');
+    case 'keep-alive': return l10n.t('keep alive');
+    case 'out-of-order': return l10n.t('out of order');
+    case 'duplicate-ack': return l10n.t('duplicate ack');
+    case 'old-duplicate': return l10n.t('old duplicate');
+    case 'window-probe': return l10n.t('window probe');
+    case 'challenge-ack': return l10n.t('challenge ack');
+    case 'reset': return l10n.t('reset');
+    case 'refused': return l10n.t('refused');
+    case 'dropped': return l10n.t('dropped');
+    case 'not-allowed': return l10n.t('not allowed');
+    case 'reincarnation': return l10n.t('reincarnation');
+  }
 }
 
 function worst(problems: readonly Diagnostic[]): 'error' | 'warning' | undefined {
@@ -471,19 +504,32 @@ function noteText(escaped: string, spansTwo: boolean): string {
   return spansTwo ? `:wrap: ${escaped}` : `: ${breakLines(escaped)}`;
 }
 
-/** Breaks escaped text into `<br>`-separated lines at spaces, never inside an entity code. */
+/** Chinese characters and full-width punctuation: two columns wide, and a line may break beside them. */
+const WIDE = '\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef';
+const WIDE_CHARS = new RegExp(`[${WIDE}]`, 'g');
+const BESIDE_WIDE = new RegExp(`(?=[${WIDE}])|(?<=[${WIDE}])`);
+/** Punctuation that does not start a line in Chinese. */
+const NO_LINE_START = /^[，。、；：！？）》」』]/;
+
+/**
+ * Breaks escaped text into `<br>`-separated lines at spaces, never inside an entity code. Chinese
+ * is written without spaces, so a line may also break before or after a Chinese character.
+ */
 function breakLines(text: string): string {
-  const words = text.split(' ');
+  const visible = (s: string) => s.replace(/#\d+;/g, '.').replace(WIDE_CHARS, '..').length;
   const lines: string[] = [];
   let current = '';
-  for (const w of words) {
-    const visible = (s: string) => s.replace(/#\d+;/g, '.').length;
-    if (current && visible(current) + 1 + visible(w) > NOTE_WIDTH) {
-      lines.push(current);
-      current = w;
-    } else {
-      current = current ? `${current} ${w}` : w;
-    }
+  for (const w of text.split(' ')) {
+    const pieces = w.split(BESIDE_WIDE);
+    pieces.forEach((piece, i) => {
+      const gap = i === 0 ? 1 : 0; // the space before the word; none inside it
+      if (current && visible(current) + gap + visible(piece) > NOTE_WIDTH && !NO_LINE_START.test(piece)) {
+        lines.push(current);
+        current = piece;
+      } else {
+        current = current ? `${current}${gap ? ' ' : ''}${piece}` : piece;
+      }
+    });
   }
   if (current) lines.push(current);
   return lines.join('<br>');

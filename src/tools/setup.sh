@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the machine-level tools the tests and `npm start` need, only when they are missing:
 # Debian's Chromium (browser and UI tests), rsvg-convert (checks exported SVGs outside a browser),
-# tcpdump/tshark (captures), and code-server (a real VS Code, see src/tools/code-server.sh).
+# tcpdump/tshark (captures), a Chinese font, and code-server (a real VS Code, see src/tools/code-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -13,6 +13,8 @@ command -v rg >/dev/null || need+=(ripgrep)
 command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v editcap >/dev/null || need+=(tshark)
 command -v ip >/dev/null || need+=(iproute2)
+# Chinese text in diagrams and the zh-cn workbench: without a CJK font Chromium draws empty boxes.
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
