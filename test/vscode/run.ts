@@ -14,7 +14,8 @@
 //    It gets a Playwright page showing the workbench of a fresh code-server (the extension loaded,
 //    its own scratch copy of the examples open, the explorer visible) and throws to fail. It may save
 //    screenshots to ctx.resultsDir (test-results/). Each UI test has its own code-server and its own
-//    hard time limit.
+//    hard time limit. A module that also exports `locale` (`export const locale = 'zh-cn'`) gets a
+//    code-server started in that display language.
 //
 // 3. `npm start`: startCheck.ts runs src/tools/start.sh and opens the address it prints.
 //
@@ -115,10 +116,12 @@ async function runUiTest(file: string): Promise<boolean> {
   let server: CodeServer | undefined;
   const browser = await launchChromium();
   try {
-    const mod = require(file) as { run?: UiTest };
+    const mod = require(file) as { run?: UiTest; locale?: string };
     if (typeof mod.run !== 'function') throw new Error(`${path.basename(file)} exports no run(page, ctx)`);
     const workspace = copyExamples(scratch);
-    server = await startCodeServer({ userDataDir: path.join(scratch, 'user-data'), extensionsDir: path.join(scratch, 'extensions') });
+    server = await startCodeServer({
+      userDataDir: path.join(scratch, 'user-data'), extensionsDir: path.join(scratch, 'extensions'), locale: mod.locale,
+    });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Each step may wait this long (the machine may be busy); the whole test has UI_TIMEOUT_MS.
     page.setDefaultTimeout(45_000);
