@@ -444,10 +444,12 @@ class Model {
       else if (f.value === 'RST') rst = true;
     }
     const draft: SegmentDraft = {
-      from: F, to: T, arrow: st.arrow.value, flags: st.flags.map((f) => f.value),
+      from: F, to: T, arrow: st.arrow.value, flags: flagList(st),
       seq: { text: st.seq?.expr?.text ?? '?', written: !!st.seq },
       len: st.len?.number ?? 0, win: st.win?.number,
-      options: { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined },
+      options: st.mss || st.wscale || st.sackok
+        ? { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined }
+        : NO_OPTIONS,
       old: !!st.old, label: st.label?.value, inModel: true, remarks: [], parBlock: this.par?.index,
     };
     ev.segment = draft;
@@ -1350,21 +1352,29 @@ class Snapshot implements TcbSnapshot {
   readonly peer: string;
   readonly state: TcpState;
   readonly sndWnd?: number;
-  private readonly v: readonly (SeqVal | undefined)[];
+  private readonly vIss?: SeqVal;
+  private readonly vIrs?: SeqVal;
+  private readonly vUna?: SeqVal;
+  private readonly vNxt?: SeqVal;
+  private readonly vRcv?: SeqVal;
 
   constructor(t: Tcb) {
     this.endpoint = t.endpoint;
     this.peer = t.peer;
     this.state = t.state;
     this.sndWnd = t.sndWnd;
-    this.v = [t.iss, t.irs, t.sndUna, t.sndNxt, t.rcvNxt];
+    this.vIss = t.iss;
+    this.vIrs = t.irs;
+    this.vUna = t.sndUna;
+    this.vNxt = t.sndNxt;
+    this.vRcv = t.rcvNxt;
   }
 
-  get iss(): string | undefined { return this.v[0] && show(this.v[0]); }
-  get irs(): string | undefined { return this.v[1] && show(this.v[1]); }
-  get sndUna(): string | undefined { return this.v[2] && show(this.v[2]); }
-  get sndNxt(): string | undefined { return this.v[3] && show(this.v[3]); }
-  get rcvNxt(): string | undefined { return this.v[4] && show(this.v[4]); }
+  get iss(): string | undefined { return this.vIss && show(this.vIss); }
+  get irs(): string | undefined { return this.vIrs && show(this.vIrs); }
+  get sndUna(): string | undefined { return this.vUna && show(this.vUna); }
+  get sndNxt(): string | undefined { return this.vNxt && show(this.vNxt); }
+  get rcvNxt(): string | undefined { return this.vRcv && show(this.vRcv); }
 
   toJSON(): TcbSnapshot {
     return {
@@ -1372,6 +1382,22 @@ class Snapshot implements TcbSnapshot {
       sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt, sndWnd: this.sndWnd,
     };
   }
+}
+
+/** A segment without options (most of them) shares this one. */
+const NO_OPTIONS: SegmentEvent['options'] = Object.freeze({});
+
+/** The flags of a segment line, one shared list per spelling (documents repeat the same few). */
+const flagLists = new Map<string, readonly Flag[]>();
+function flagList(st: SegmentStatement): Flag[] {
+  let key = '';
+  for (const f of st.flags) key += f.value + ' ';
+  let list = flagLists.get(key);
+  if (!list) {
+    list = Object.freeze(st.flags.map((f) => f.value));
+    if (flagLists.size < 1024) flagLists.set(key, list);
+  }
+  return list as Flag[];
 }
 
 /** Appends to one of an event's lists, replacing the shared empty list on first use. */
