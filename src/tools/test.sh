@@ -6,6 +6,10 @@
 #   extension  mocha inside a real VS Code (code-server), then Playwright UI tests of its workbench
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Every runner's output also goes to a log, summed up in one line at the end.
+log="$(mktemp)"
+extlog="$(mktemp)"
+trap 'rm -f "$log" "$extlog"' EXIT
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== installing npm packages"
@@ -22,7 +26,7 @@ for cfg in webview/tsconfig.json src/markdown/preview/tsconfig.json; do
 done
 
 echo "== unit tests"
-npx mocha --reporter dot 'out/test/unit/**/*.test.js'
+npx mocha --reporter dot --timeout 30000 'out/test/unit/**/*.test.js' | tee -a "$log"
 
 if compgen -G 'test/grammar/*' >/dev/null; then
   echo "== grammar tests"
@@ -35,10 +39,16 @@ fi
 
 if compgen -G 'out/test/browser/*.test.js' >/dev/null; then
   echo "== browser tests (Chromium)"
-  npx mocha --reporter dot --timeout 60000 'out/test/browser/*.test.js'
+  npx mocha --reporter dot --timeout 60000 'out/test/browser/*.test.js' | tee -a "$log"
 fi
 
 if [ -f out/test/vscode/run.js ]; then
   echo "== extension tests (real VS Code via code-server)"
-  node out/test/vscode/run.js
+  node out/test/vscode/run.js | tee -a "$extlog"
 fi
+
+# Reached only when every suite passed (set -e): mocha's "N passing" lines and the extension
+# runner's "extension tests: N passed, N failed" line, added up.
+passed=$(grep -oE '^ *[0-9]+ passing' "$log" | awk '{s += $1} END {print s + 0}')
+ext=$(grep -oE 'extension tests: [0-9]+ passed' "$extlog" | awk '{s += $3} END {print s + 0}')
+echo "tests: $((passed + ext)) passed, 0 failed"
