@@ -1,7 +1,7 @@
 // Bundles every runtime with esbuild. Entry points that do not exist yet are skipped, so the
 // build works while parts of the product are still being written.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,6 +60,8 @@ for (const t of targets) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // The command line is the package's `bin`: it must be executable.
+  if (t.banner) chmodSync(join(root, t.out), 0o755);
   const kb = (statSync(join(root, t.out)).size / 1024).toFixed(0);
   console.log(`built ${t.out} (${kb} KB)`);
 }
