@@ -5,7 +5,7 @@ import mermaid from 'mermaid';
 import { timelineToMermaid, withExplicitNoWrap } from '../src/render/mermaid';
 import type { DiagramSource, DiagramSourceMap, HostToPage, PageToHost, UpdateMessage } from './protocol';
 import { isHostToPage } from './protocol';
-import { currentTheme, FONT_FAMILY, type Theme } from './theme';
+import { currentTheme, FONT_FAMILY, mermaidConfig, type Theme } from './theme';
 import { standaloneSvg, svgToPng, viewBox } from './export';
 import { PanZoom } from './panzoom';
 
@@ -219,18 +219,7 @@ class DiagramPage {
 
   private applyTheme(): Theme {
     const theme = currentTheme(document.body);
-    mermaid.initialize({
-      startOnLoad: false,
-      securityLevel: 'strict',
-      theme: 'base',
-      themeVariables: theme.variables,
-      fontFamily: FONT_FAMILY,
-      // Text as SVG <text>, never <foreignObject>: exported files must stand on their own.
-      htmlLabels: false,
-      flowchart: { htmlLabels: false },
-      suppressErrorRendering: true,
-      sequence: { mirrorActors: true, showSequenceNumbers: false, wrap: false, noteAlign: 'center', messageAlign: 'center' },
-    });
+    mermaid.initialize(mermaidConfig(theme, false));
     const root = document.documentElement.style;
     root.setProperty('--tcpseq-bg', theme.palette.background);
     root.setProperty('--tcpseq-fg', theme.palette.foreground);

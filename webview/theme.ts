@@ -4,6 +4,8 @@
 // a palette. Colours are resolved to hex here, so the SVG Mermaid writes (and the exported
 // file) holds plain colours, never `var(--...)`.
 
+import type { MermaidConfig } from 'mermaid';
+
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 /** The generic fallbacks keep exported files readable where Trebuchet is not installed. */
@@ -57,6 +59,28 @@ export interface Theme {
   readonly variables: Record<string, string>;
   /** A key that changes whenever the colours change (re-render when it does). */
   readonly key: string;
+}
+
+/**
+ * Mermaid's settings for a theme, shared by the preview panel and the Markdown preview so that a
+ * diagram looks the same in both. `fitWidth` scales the diagram to its container (Markdown).
+ */
+export function mermaidConfig(theme: Theme, fitWidth: boolean): MermaidConfig {
+  return {
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: 'base',
+    themeVariables: theme.variables,
+    fontFamily: FONT_FAMILY,
+    // Text as SVG <text>, never <foreignObject>: exported files must stand on their own.
+    htmlLabels: false,
+    flowchart: { htmlLabels: false },
+    suppressErrorRendering: true,
+    sequence: {
+      mirrorActors: true, showSequenceNumbers: false, wrap: false, noteAlign: 'center', messageAlign: 'center',
+      ...(fitWidth ? { useMaxWidth: true } : {}),
+    },
+  };
 }
 
 export function currentTheme(body: HTMLElement): Theme {

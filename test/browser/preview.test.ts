@@ -48,6 +48,17 @@ function count(r: ChromiumRenderer, selector: string): Promise<number> {
   return r.page.evaluate(`document.querySelectorAll(${JSON.stringify(selector)}).length`);
 }
 
+/**
+ * The count once the page has handled the messages sent before (postMessage is delivered
+ * asynchronously): waits up to 5 s for the expected count, then returns whatever there is.
+ */
+async function countWhenSettled(r: ChromiumRenderer, selector: string, expected: number): Promise<number> {
+  await r.page.waitForFunction(
+    `document.querySelectorAll(${JSON.stringify(selector)}).length === ${expected}`, undefined, { timeout: 5000 },
+  ).catch(() => undefined);
+  return count(r, selector);
+}
+
 const ARROWS = '#tcpseq-diagram svg .messageLine0, #tcpseq-diagram svg .messageLine1';
 
 describe('preview page in Chromium', function () {
@@ -205,9 +216,9 @@ describe('preview page in Chromium', function () {
     assert.deepEqual(await clicked, { type: 'reveal', line: d.map.messages[0] });
 
     await r.send({ type: 'highlight', line: 2 });
-    assert.equal(await count(r, '#tcpseq-diagram svg .messageLine0.tcpseq-highlight, #tcpseq-diagram svg .messageLine1.tcpseq-highlight'), 1);
+    assert.equal(await countWhenSettled(r, '#tcpseq-diagram svg .messageLine0.tcpseq-highlight, #tcpseq-diagram svg .messageLine1.tcpseq-highlight', 1), 1);
     await r.send({ type: 'highlight', line: null });
-    assert.equal(await count(r, '#tcpseq-diagram svg .tcpseq-highlight'), 0);
+    assert.equal(await countWhenSettled(r, '#tcpseq-diagram svg .tcpseq-highlight', 0), 0);
   });
 
   it('keeps the last good diagram under an error banner when Mermaid cannot draw', async () => {

@@ -2,7 +2,7 @@
 // plugin (src/markdown/plugin.ts) left in the page, with Mermaid bundled in (no network there).
 import mermaid from 'mermaid';
 import { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS } from '../classes';
-import { currentTheme, FONT_FAMILY } from '../../../webview/theme';
+import { currentTheme, mermaidConfig } from '../../../webview/theme';
 import { withExplicitNoWrap } from '../../render/mermaid';
 
 const SVG_CLASS = 'tcpseq-svg';
@@ -22,16 +22,7 @@ let queue: Promise<void> = Promise.resolve();
 function configure(): string {
   const theme = currentTheme(document.body);
   if (theme.key !== configuredTheme) {
-    mermaid.initialize({
-      startOnLoad: false,
-      securityLevel: 'strict',
-      theme: 'base',
-      themeVariables: theme.variables,
-      fontFamily: FONT_FAMILY,
-      htmlLabels: false,
-      suppressErrorRendering: true,
-      sequence: { mirrorActors: true, wrap: false, noteAlign: 'center', messageAlign: 'center', useMaxWidth: true },
-    });
+    mermaid.initialize(mermaidConfig(theme, true));
     configuredTheme = theme.key;
   }
   return theme.key;
