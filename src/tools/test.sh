@@ -39,7 +39,7 @@ fi
 
 if compgen -G 'out/test/browser/*.test.js' >/dev/null; then
   echo "== browser tests (Chromium)"
-  npx mocha --reporter dot --timeout 60000 'out/test/browser/*.test.js' | tee -a "$log"
+  npx mocha --no-package --reporter dot --timeout 60000 'out/test/browser/*.test.js' | tee -a "$log"
 fi
 
 if [ -f out/test/vscode/run.js ]; then
