@@ -94,11 +94,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // Without a config file of its own, code-server writes ~/.config/code-server/config.yaml.
   const config = path.join(options.userDataDir, 'code-server.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
-  // No welcome page: tests (and their screenshots) start with an empty editor area.
+  // No welcome page: tests (and their screenshots) start with an empty editor area. No autosave
+  // (VS Code for the web saves after a second by default): a test's edits stay unsaved unless it saves.
   const settings = path.join(options.userDataDir, 'User', 'settings.json');
   if (!existsSync(settings)) {
     mkdirSync(path.dirname(settings), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none' }, null, 2));
+    writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'files.autoSave': 'off' }, null, 2));
   }
   if (options.locale) writeLanguagePack(options.userDataDir, options.locale);
   const args = [
