@@ -8,6 +8,10 @@ import { isHostToPage } from './protocol';
 import { currentTheme, FONT_FAMILY, mermaidConfig, type Theme } from './theme';
 import { standaloneSvg, svgToPng, viewBox } from './export';
 import { PanZoom } from './panzoom';
+import { fill, loadStrings } from './strings';
+
+/** The page's own words, in the language the host chose. */
+const S = loadStrings(document);
 
 declare const acquireVsCodeApi: undefined | (() => { postMessage(message: unknown): void });
 
@@ -75,13 +79,24 @@ class DiagramPage {
     style.textContent = STYLE;
     document.head.appendChild(style);
     document.body.innerHTML = `
-      <div id="tcpseq-toolbar" role="toolbar" aria-label="Zoom">
-        <button id="tcpseq-zoom-out" title="Zoom out (Ctrl+wheel)" aria-label="Zoom out">−</button>
-        <button id="tcpseq-zoom-reset" title="Actual size" aria-label="Actual size">100%</button>
-        <button id="tcpseq-zoom-in" title="Zoom in (Ctrl+wheel)" aria-label="Zoom in">+</button>
+      <div id="tcpseq-toolbar" role="toolbar">
+        <button id="tcpseq-zoom-out">−</button>
+        <button id="tcpseq-zoom-reset">100%</button>
+        <button id="tcpseq-zoom-in">+</button>
       </div>
       <div id="tcpseq-banner" role="alert" hidden></div>
-      <div id="tcpseq-viewport"><div id="tcpseq-diagram"><div id="tcpseq-empty">Waiting for the document…</div></div></div>`;
+      <div id="tcpseq-viewport"><div id="tcpseq-diagram"><div id="tcpseq-empty"></div></div></div>`;
+    // Translated words go in as text and attributes, never as markup.
+    const label = (id: string, title: string) => {
+      const e = document.getElementById(id)!;
+      e.title = title;
+      e.setAttribute('aria-label', title);
+    };
+    document.getElementById('tcpseq-toolbar')!.setAttribute('aria-label', S.zoom);
+    label('tcpseq-zoom-out', S.zoomOut);
+    label('tcpseq-zoom-reset', S.actualSize);
+    label('tcpseq-zoom-in', S.zoomIn);
+    document.getElementById('tcpseq-empty')!.textContent = S.waiting;
     this.banner = document.getElementById('tcpseq-banner')!;
     this.diagram = document.getElementById('tcpseq-diagram')!;
     const resetButton = document.getElementById('tcpseq-zoom-reset')!;
@@ -137,7 +152,7 @@ class DiagramPage {
       diagram = 'timeline' in m ? timelineToMermaid(m.timeline) : m.diagram;
       if (typeof diagram?.source !== 'string') throw new Error('the update holds no diagram');
     } catch (err) {
-      this.showError(m.version, `Cannot draw this document: ${errorText(err)}`);
+      this.showError(m.version, fill(S.cannotDraw, errorText(err)));
       return;
     }
     this.pending = { version: m.version, diagram, received: performance.now() };
@@ -176,7 +191,7 @@ class DiagramPage {
       ({ svg: svgText } = await mermaid.render(`tcpseq-svg-${++this.renderCount}`, withExplicitNoWrap(source)));
     } catch (err) {
       if (this.pending) return; // a newer update is waiting: its result is what matters
-      this.showError(job.version, `Mermaid could not draw the diagram: ${errorText(err)}`);
+      this.showError(job.version, fill(S.mermaidFailed, errorText(err)));
       return;
     }
     if (this.pending) return; // superseded while rendering: drop this picture
@@ -185,7 +200,7 @@ class DiagramPage {
     holder.innerHTML = svgText;
     const svg = holder.querySelector('svg');
     if (!svg) {
-      this.showError(job.version, 'Mermaid returned no SVG');
+      this.showError(job.version, S.noSvg);
       return;
     }
     this.shown = { source, themeKey, svg };
@@ -302,7 +317,7 @@ class DiagramPage {
     const requestId = m.requestId;
     const svg = this.shown?.svg;
     if (!svg) {
-      this.post({ type: 'exportError', message: 'There is no diagram to export yet.', requestId });
+      this.post({ type: 'exportError', message: S.nothingToExport, requestId });
       return;
     }
     try {
@@ -316,7 +331,7 @@ class DiagramPage {
         this.post({ type: 'png', dataUrl: await svgToPng(text, width, height, scale, background), requestId });
       }
     } catch (err) {
-      this.post({ type: 'exportError', message: `Export failed: ${errorText(err)}`, requestId });
+      this.post({ type: 'exportError', message: fill(S.exportFailed, errorText(err)), requestId });
     }
   }
 }

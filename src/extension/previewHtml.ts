@@ -1,6 +1,8 @@
 // The preview panel's page: a strict Content-Security-Policy, one script with a fresh nonce.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { stringsElement } from '../../webview/strings';
+import type { PageStrings } from '../../webview/strings';
 
 /** The folder the page may load from (and nothing else). */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -36,9 +38,27 @@ export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
+${stringsElement(pageStrings())}
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
+}
+
+/** The page's own words in VS Code's display language (English ones in webview/strings.ts). */
+export function pageStrings(): PageStrings {
+  return {
+    zoom: vscode.l10n.t('Zoom'),
+    zoomOut: vscode.l10n.t('Zoom out (Ctrl+wheel)'),
+    zoomIn: vscode.l10n.t('Zoom in (Ctrl+wheel)'),
+    actualSize: vscode.l10n.t('Actual size'),
+    waiting: vscode.l10n.t('Waiting for the document…'),
+    // The page fills {0} itself: the argument keeps the placeholder.
+    cannotDraw: vscode.l10n.t('Cannot draw this document: {0}', '{0}'),
+    mermaidFailed: vscode.l10n.t('Mermaid could not draw the diagram: {0}', '{0}'),
+    noSvg: vscode.l10n.t('Mermaid returned no SVG'),
+    nothingToExport: vscode.l10n.t('There is no diagram to export yet.'),
+    exportFailed: vscode.l10n.t('Export failed: {0}', '{0}'),
+  };
 }
 
 function escapeHtml(text: string): string {

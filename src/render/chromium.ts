@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Timeline } from '../core/types';
 import type { DiagramSource, HostToPage, PageToHost, RenderedMessage } from '../../webview/protocol';
 import { previewPageHtml } from './page';
+import type { PageStrings } from '../../webview/strings';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -22,6 +23,8 @@ export interface ChromiumOptions {
   readonly executablePath?: string;
   /** The page's theme class (default light). */
   readonly theme?: BodyTheme;
+  /** The page's own words in another language (English by default). */
+  readonly strings?: PageStrings;
   /** dist/webview/preview.js; found next to this module's bundle by default. */
   readonly bundlePath?: string;
 }
@@ -54,7 +57,7 @@ export class ChromiumRenderer {
       const renderer = new ChromiumRenderer(browser, page);
       const ready = renderer.waitFor((m) => m.type === 'ready');
       await page.exposeFunction('tcpseqHost', (m: PageToHost) => renderer.receive(m));
-      await page.setContent(previewPageHtml({ inlineScript: script, bodyClass: options.theme ?? 'vscode-light' }));
+      await page.setContent(previewPageHtml({ inlineScript: script, bodyClass: options.theme ?? 'vscode-light', strings: options.strings }));
       await ready;
       return renderer;
     } catch (err) {

@@ -2,6 +2,9 @@
 // and styles, so a host only supplies this shell: the VS Code panel with its CSP source and a
 // nonce, headless Chromium with the script inlined.
 
+import { stringsElement } from '../../webview/strings';
+import type { PageStrings } from '../../webview/strings';
+
 export interface PreviewPageOptions {
   /** URL of dist/webview/preview.js (a webview URI in VS Code). */
   readonly scriptUri?: string;
@@ -14,6 +17,8 @@ export interface PreviewPageOptions {
   /** `vscode-light` / `vscode-dark` / `vscode-high-contrast`: VS Code sets it itself; headless hosts choose. */
   readonly bodyClass?: string;
   readonly title?: string;
+  /** The page's own words in another language (webview/strings.ts). */
+  readonly strings?: PageStrings;
 }
 
 /**
@@ -38,6 +43,7 @@ ${csp}
 <title>${text(o.title ?? 'TCP sequence diagram')}</title>
 </head>
 <body${o.bodyClass ? ` class="${attr(o.bodyClass)}"` : ''}>
+${o.strings ? stringsElement(o.strings) : ''}
 ${script}
 </body>
 </html>

@@ -10,6 +10,7 @@ import { ChromiumRenderer } from '../../src/render/chromium';
 import { timelineToMermaid } from '../../src/render/mermaid';
 import type { PageToHost } from '../../webview/protocol';
 import { everything, event, handshake, segment, timeline } from '../unit/renderTimelines';
+import { PAGE_STRINGS } from '../../webview/strings';
 
 const EXAMPLES = '/work/shared/examples';
 
@@ -219,6 +220,20 @@ describe('preview page in Chromium', function () {
     assert.equal(await countWhenSettled(r, '#tcpseq-diagram svg .messageLine0.tcpseq-highlight, #tcpseq-diagram svg .messageLine1.tcpseq-highlight', 1), 1);
     await r.send({ type: 'highlight', line: null });
     assert.equal(await countWhenSettled(r, '#tcpseq-diagram svg .tcpseq-highlight', 0), 0);
+  });
+
+  it("shows the page's own words in the language the host gives", async () => {
+    const zh = await ChromiumRenderer.launch({
+      strings: { ...PAGE_STRINGS, zoomIn: '放大（Ctrl+滚轮）', mermaidFailed: 'Mermaid 无法绘制时序图：{0}' },
+    });
+    try {
+      assert.equal(await zh.page.evaluate(`document.getElementById('tcpseq-zoom-in').title`), '放大（Ctrl+滚轮）');
+      assert.equal(await zh.page.evaluate(`document.getElementById('tcpseq-zoom-out').title`), PAGE_STRINGS.zoomOut);
+      await assert.rejects(zh.render({ source: 'sequenceDiagram\n  A->>B\n', map: { messages: [], notes: [] } }));
+      assert.match(await zh.page.evaluate(`document.getElementById('tcpseq-banner').textContent`) as string, /^Mermaid 无法绘制时序图：/);
+    } finally {
+      await zh.close();
+    }
   });
 
   it('keeps the last good diagram under an error banner when Mermaid cannot draw', async () => {
