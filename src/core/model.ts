@@ -738,6 +738,7 @@ class Model {
     const field = st.ack;
     let expected: SeqVal | undefined;
     let reason: Message | undefined;
+    let reasonLater: Reason | undefined;
     if (rst && s.owedReset) {
       expected = s.owedReset.ack;
       if (!expected) {
@@ -747,7 +748,8 @@ class Model {
       reason = msg('reason.rstAnswerAck', { line: s.owedReset.line + 1 });
     } else {
       expected = s.rcvNxt;
-      reason = s.rcvNxtReason && reasonMessage(s.rcvNxtReason);
+      // Written out only if the ack turns out wrong (most are right).
+      reasonLater = s.rcvNxtReason;
     }
     if (!expected) {
       let v: SeqVal | undefined;
@@ -778,7 +780,7 @@ class Model {
     }
     draft.ack = { text: field.expr.text, written: true, expected: show(expected) };
     const d = compare(written, expected);
-    const why = reason ?? msg('reason.rcvNxt', { endpoint: s.endpoint });
+    const why = reason ?? (reasonLater ? reasonMessage(reasonLater) : msg('reason.rcvNxt', { endpoint: s.endpoint }));
     const m = d !== undefined && d > 0
       ? msg('ack.past', { expected: show(expected), reason: why, written: field.expr.text })
       : d !== undefined && d < 0
