@@ -119,7 +119,7 @@ export function runScaling(): void {
 }
 
 if (require.main === module) {
-  run();
   runTyping();
+  run();
   runScaling();
 }

@@ -6,8 +6,9 @@ import { run as runCapture } from './capture';
 import { benchTyping } from '../vscode/bench/typing';
 
 async function main(): Promise<void> {
-  runCore();
+  // The keystroke case first, while the heap is small as in an editor; then the big documents.
   runTyping();
+  runCore();
   runScaling();
   benchPreview();
   await runPreviewBrowser();
