@@ -1,6 +1,6 @@
 // Driving code-server's workbench page with Playwright the way a person would: quick open,
 // command palette, waiting for editors. Shared by the UI tests (see run.ts for their contract).
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Waits until the workbench is laid out and the explorer shows the folder. */
 export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
@@ -40,4 +40,42 @@ export async function openFile(page: Page, name: string): Promise<void> {
   }
   await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Moves the cursor of the active editor to a line and column (1-based) with Go to Line. */
+export async function goToLine(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.pressSequentially(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** A problem the workbench must show: its message and where it starts (0-based, as the core counts). */
+export interface ExpectedProblem {
+  readonly message: string;
+  readonly range: { readonly start: { readonly line: number; readonly character: number } };
+}
+
+/**
+ * Checks that the active editor has exactly one error squiggle per expected problem, then opens the
+ * Problems view and finds each message at its `[Ln, Col]`. Returns the view's rows for more checks.
+ */
+export async function expectProblems(
+  page: Page, runCommand: (title: string) => Promise<void>, expected: readonly ExpectedProblem[],
+): Promise<Locator> {
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.squiggly-error').first().waitFor();
+  const squiggles = await editor.locator('.squiggly-error').count();
+  if (squiggles !== expected.length) throw new Error(`${squiggles} error squiggles, expected ${expected.length}`);
+  await runCommand('Focus on Problems View');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await rows.filter({ hasText: expected[0].message }).first().waitFor();
+  for (const d of expected) {
+    const position = `[Ln ${d.range.start.line + 1}, Col ${d.range.start.character + 1}]`;
+    const row = rows.filter({ hasText: d.message }).filter({ hasText: position });
+    if ((await row.count()) !== 1) throw new Error(`the Problems view has no row "${d.message}" at ${position}`);
+  }
+  return rows;
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { analyze } from '../../../src/core';
 import type { UiContext } from '../run';
+import { expectProblems, goToLine } from '../workbench';
 
 const FILE = 'arithmetic-mistakes.tcpseq';
 
@@ -18,15 +19,6 @@ async function waitForCount(locator: Locator, n: number, what: string, timeoutMs
     await new Promise((r) => setTimeout(r, 100));
     count = await locator.count();
   }
-}
-
-async function goToLine(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.pressSequentially(`${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
 }
 
 export async function run(page: Page, ctx: UiContext): Promise<void> {
@@ -42,19 +34,8 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
 
   await ctx.openFile(FILE);
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  await editor.locator('.squiggly-error').first().waitFor();
-  const squiggles = await editor.locator('.squiggly-error').count();
-  if (squiggles !== expected.length) throw new Error(`${squiggles} error squiggles, expected ${expected.length}`);
-
-  // The Problems view lists each message with its position.
-  await ctx.runCommand('Focus on Problems View');
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  await rows.filter({ hasText: first.message }).first().waitFor();
-  for (const d of expected) {
-    const position = `[Ln ${d.range.start.line + 1}, Col ${d.range.start.character + 1}]`;
-    const row = rows.filter({ hasText: d.message }).filter({ hasText: position });
-    if ((await row.count()) !== 1) throw new Error(`the Problems view has no row "${d.message}" at ${position}`);
-  }
+  // The squiggles, and the Problems view listing each message with its position.
+  await expectProblems(page, ctx.runCommand, expected);
   ctx.log(`Problems view: ${expected.length} errors with their messages and positions`);
 
   // The message on hover over the first mistake.

@@ -9,20 +9,12 @@ import type { Page } from 'playwright-core';
 import { analyze } from '../../../src/core';
 import { cliLocalizer } from '../../../src/cli/l10n';
 import type { UiContext } from '../run';
+import { expectProblems, goToLine } from '../workbench';
 
 /** The display language run.ts starts code-server with for this test. */
 export const locale = 'zh-cn';
 
 const FILE = 'arithmetic-mistakes.tcpseq';
-
-async function goToLine(page: Page, line: number, column: number): Promise<void> {
-  await page.keyboard.press('Control+G');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.pressSequentially(`${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
-}
 
 export async function run(page: Page, ctx: UiContext): Promise<void> {
   // What the editor must show: the core's diagnostics, in the Chinese of the extension's bundle.
@@ -39,18 +31,9 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   await ctx.runCommand('View: Close Primary Side Bar');
   await page.locator('.part.sidebar').waitFor({ state: 'hidden' });
   const editor = page.locator('.editor-instance .monaco-editor').first();
-  await editor.locator('.squiggly-error').first().waitFor();
-  const squiggles = await editor.locator('.squiggly-error').count();
-  if (squiggles !== expected.length) throw new Error(`${squiggles} error squiggles, expected ${expected.length}`);
-
-  // The Problems view lists each Chinese message at its position, and no English one.
-  await ctx.runCommand('Focus on Problems View');
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  await rows.filter({ hasText: first.chinese }).first().waitFor();
+  // The squiggles, and the Problems view listing each Chinese message at its position, and no English one.
+  const rows = await expectProblems(page, ctx.runCommand, expected.map((d) => ({ message: d.chinese, range: d.range })));
   for (const d of expected) {
-    const position = `[Ln ${d.range.start.line + 1}, Col ${d.range.start.character + 1}]`;
-    const row = rows.filter({ hasText: d.chinese }).filter({ hasText: position });
-    if ((await row.count()) !== 1) throw new Error(`the Problems view has no row "${d.chinese}" at ${position}`);
     if ((await rows.filter({ hasText: d.message }).count()) !== 0) throw new Error(`the Problems view shows "${d.message}" in English`);
   }
   ctx.log(`Problems view: ${expected.length} errors in Chinese with their positions`);
