@@ -1,15 +1,15 @@
 // The tcpseq parser: one statement per line, every token with its exact range. A bad line gets a
 // syntax diagnostic and is left out; it never hides the lines after it.
 import { msg, renderMessage } from './messages';
+import {
+  FIELD_NAME, LineRange, fieldWord, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
+} from './syntax';
 import { FLAGS, TCP_STATES } from './types';
 import type {
-  Arrow, Diagnostic, Duration, Expr, Fix, Flag, Message, ParsedDocument, Position, Range, SegmentField,
-  SegmentStatement, Statement, TcpState, Token,
+  Diagnostic, Duration, Fix, Message, ParsedDocument, Range, SegmentField, Statement, TcpState, Token,
 } from './types';
 
 const TWO_32 = 4294967296;
-const FLAG_SET: ReadonlySet<string> = new Set(FLAGS);
-const FIELD_NAMES: ReadonlySet<string> = new Set(['seq', 'ack', 'len', 'win', 'mss', 'wscale']);
 const KEYWORDS = new Set(['title', 'participant', 'par', 'end', 'wait', 'msl', 'note']);
 
 /** Accepted spellings of state names, after upper-casing and `_` -> `-`. */
@@ -34,28 +34,7 @@ export function resolveStateName(written: string): { state: TcpState; misspelt: 
   return undefined;
 }
 
-/**
- * A range on one line whose positions are made when read: a segment line has a dozen tokens, and
- * most ranges are never looked at. `plainRange` turns it into a plain object where it leaves the core.
- */
-class LineRange implements Range {
-  constructor(private readonly ln: number, private readonly from: number, private readonly to: number) {}
-  get start(): Position { return { line: this.ln, character: this.from }; }
-  get end(): Position { return { line: this.ln, character: this.to }; }
-  toJSON(): Range { return plainRange(this); }
-}
-
-/** A token whose range is made when read. */
-class LineToken<T extends string> implements Token<T> {
-  constructor(readonly value: T, private readonly ln: number, private readonly from: number, private readonly to: number) {}
-  get range(): Range { return new LineRange(this.ln, this.from, this.to); }
-  toJSON(): Token<T> { return { value: this.value, range: plainRange(this.range) }; }
-}
-
-/** A range as a plain object (safe to clone, post to a webview or compare). */
-export function plainRange(r: Range): Range {
-  return r instanceof LineRange ? { start: r.start, end: r.end } : r;
-}
+export { plainRange };
 
 /** Builds a diagnostic from a message. */
 export function diagnostic(
@@ -203,11 +182,15 @@ class LineParser {
 
   private statement(): Statement {
     const start = this.pos;
-    const first = this.ident();
-    if (!first) {
+    const firstEnd = identEnd(this.text, start, this.end);
+    if (firstEnd === start) {
       this.fail(start, this.wordEnd(start), 'syntax.expectedStatement', { found: this.text.slice(start, this.wordEnd(start)) });
     }
-    const keyword = first.value.length <= 11 ? wordCase(first.value).lower : '';
+    this.pos = firstEnd;
+    // Keywords start with one of t p e w m n; other words (most lines: a sender) skip the lookup.
+    const c0 = this.text.charCodeAt(start) | 32;
+    const maybeKeyword = firstEnd - start <= 11 && (c0 === 116 || c0 === 112 || c0 === 101 || c0 === 119 || c0 === 109 || c0 === 110);
+    const keyword = maybeKeyword ? wordCase(this.text.slice(start, firstEnd)).lower : '';
     const afterIdent = this.pos;
     // A keyword followed by the end of the statement or a space; anything else (`title->S`,
     // `end: CLOSED`) makes the word an endpoint name.
@@ -240,9 +223,9 @@ class LineParser {
     if (this.text.charCodeAt(this.pos) === 58 /* : */) {
       this.pos++;
       this.skipSpaces();
-      return this.stateLine(first, start);
+      return this.stateLine(this.token(this.text.slice(start, firstEnd), start, firstEnd), start);
     }
-    return this.segment(first, start);
+    return this.segment(start, firstEnd);
   }
 
   private participant(lineRange: Range): Statement {
@@ -329,123 +312,130 @@ class LineParser {
     return { kind: 'state', range, endpoint, stateToken, state: resolved.state, misspelt: resolved.misspelt || undefined };
   }
 
-  private segment(from: Token, start: number): SegmentStatement {
+  private segment(start: number, senderEnd: number): SegmentLine {
+    const body = this.text;
+    const seg = new SegmentLine(body, this.line);
+    seg.start = start;
+    seg.end = this.end;
+    seg.sender = body.slice(start, senderEnd);
+    seg.senderEnd = senderEnd;
     const arrowStart = this.pos;
-    const a0 = this.text.charCodeAt(arrowStart);
-    const a1 = arrowStart + 1 < this.end ? this.text.charCodeAt(arrowStart + 1) : 0;
-    let arrow: Arrow;
-    if (a0 === 45 /* - */ && a1 === 62 /* > */) arrow = '->';
-    else if (a0 === 126 /* ~ */ && a1 === 62) arrow = '~>';
-    else if (a0 === 45 && (a1 === 120 || a1 === 88) /* x X */) arrow = '-x';
+    const a0 = body.charCodeAt(arrowStart);
+    const a1 = arrowStart + 1 < this.end ? body.charCodeAt(arrowStart + 1) : 0;
+    if (a0 === 45 /* - */ && a1 === 62 /* > */) seg.arrowKind = '->';
+    else if (a0 === 126 /* ~ */ && a1 === 62) seg.arrowKind = '~>';
+    else if (a0 === 45 && (a1 === 120 || a1 === 88) /* x X */) seg.arrowKind = '-x';
     else {
-      this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: this.text.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
+      this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: body.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
     }
+    seg.arrowStart = arrowStart;
     this.pos += 2;
-    const arrowTok: Token<Arrow> = this.token(arrow, arrowStart, this.pos);
     this.skipSpaces();
-    const to = this.ident();
-    if (!to) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.expectedReceiver');
+    const toStart = this.pos;
+    const toEnd = identEnd(body, toStart, this.end);
+    if (toEnd === toStart) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.expectedReceiver');
+    seg.receiver = body.slice(toStart, toEnd);
+    seg.receiverStart = toStart;
+    seg.receiverEnd = toEnd;
+    this.pos = toEnd;
     this.skipSpaces();
     // Mermaid's `C->S: SYN` form.
-    if (this.text.charCodeAt(this.pos) === 58 /* : */) {
+    if (body.charCodeAt(this.pos) === 58 /* : */) {
       this.pos++;
       this.skipSpaces();
     }
     // The label starts at the first `:` of what remains.
-    const colon = this.text.indexOf(':', this.pos);
+    const colon = body.indexOf(':', this.pos);
     const bodyEnd = colon >= 0 && colon < this.end ? colon : this.end;
-    let label: Token | undefined;
     if (bodyEnd < this.end) {
       let ls = bodyEnd + 1;
-      while (ls < this.end && isSpace(this.text.charCodeAt(ls))) ls++;
-      let value = this.text.slice(ls, this.end);
-      // A label written entirely in quotes is shown without them.
-      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      label = this.token(value, ls, this.end);
+      while (ls < this.end && isSpace(body.charCodeAt(ls))) ls++;
+      seg.labelStart = ls;
     }
 
-    const flags: Token<Flag>[] = [];
-    // One slot per field (a fixed shape: this runs for every segment line).
-    const fields: Record<SegmentField['name'], SegmentField | undefined> = {
-      seq: undefined, ack: undefined, len: undefined, win: undefined, mss: undefined, wscale: undefined, sackok: undefined, old: undefined,
-    };
-    let flagsStart = -1;
-    let flagsEnd = -1;
-    const body = this.text;
     let i = this.pos;
     while (i < bodyEnd) {
       const c = body.charCodeAt(i);
       // Flag separators and spaces.
       if (isSpace(c) || c === 44 || c === 43 || c === 124 || c === 45) { i++; continue; }
       const wStart = i;
-      let wEnd = identEnd(body, i, bodyEnd);
+      const wEnd = identEnd(body, i, bodyEnd);
       if (wEnd === i) {
         const we = wordEndIn(body, i, bodyEnd);
         this.fail(i, we, 'syntax.unexpected', { found: body.slice(i, we) });
       }
-      const word = body.slice(wStart, wEnd);
-      const cases = wordCase(word);
-      const lower = cases.lower;
+      const word = wordAt(body, wStart, wEnd);
       // `name=`: a field.
       let j = wEnd;
       while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
       if (body.charCodeAt(j) === 61 /* = */) {
-        if (!FIELD_NAMES.has(lower)) {
-          this.fail(wStart, wEnd, 'syntax.unknownField', { found: word });
+        const fw = fieldWord(word);
+        if (fw < WORD_SEQ || fw > WORD_WSCALE) {
+          this.fail(wStart, wEnd, 'syntax.unknownField', { found: body.slice(wStart, wEnd) });
         }
-        const name = lower as SegmentField['name'];
+        const name = FIELD_NAME[fw - WORD_SEQ];
         j++;
         while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
-        let field: SegmentField;
         if (name === 'seq' || name === 'ack') {
-          const { expr, end } = this.expr(j, bodyEnd, name);
-          field = { name, range: this.range(wStart, end), expr };
+          const end = this.expr(j, bodyEnd, name);
           i = end;
-        } else {
-          const numEnd = digitsEnd(body, j, bodyEnd);
-          if (numEnd === j) this.fail(j, wordEndIn(body, j, bodyEnd), 'syntax.expectedNumber', { field: name });
-          const n = this.integer(j, numEnd);
-          field = { name, range: this.range(wStart, numEnd), number: n };
-          i = numEnd;
-          if (name === 'wscale' && n > 14) this.report(j, numEnd, 'error', 'wscale-range', 'syntax.wscaleRange', { value: n });
+          if (name === 'seq' ? seg.seqStart >= 0 : seg.ackStart >= 0) {
+            this.report(wStart, end, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
+          } else if (name === 'seq') {
+            seg.seqStart = wStart; seg.seqExprStart = j; seg.seqEnd = end; seg.seqVar = this.exprVar; seg.seqOffset = this.exprOffset;
+          } else {
+            seg.ackStart = wStart; seg.ackExprStart = j; seg.ackEnd = end; seg.ackVar = this.exprVar; seg.ackOffset = this.exprOffset;
+          }
+          continue;
         }
-        if (fields[name]) this.report(wStart, field.range.end.character, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
-        else fields[name] = field;
+        const numEnd = digitsEnd(body, j, bodyEnd);
+        if (numEnd === j) this.fail(j, wordEndIn(body, j, bodyEnd), 'syntax.expectedNumber', { field: name });
+        const n = this.integer(j, numEnd);
+        i = numEnd;
+        if (name === 'wscale' && n > 14) this.report(j, numEnd, 'error', 'wscale-range', 'syntax.wscaleRange', { value: n });
+        const taken = name === 'len' ? seg.lenValue >= 0 : name === 'win' ? seg.winValue >= 0 : seg[name as 'mss' | 'wscale'] !== undefined;
+        if (taken) this.report(wStart, numEnd, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
+        else if (name === 'len') { seg.lenValue = n; seg.lenStart = wStart; seg.lenEnd = numEnd; }
+        else if (name === 'win') { seg.winValue = n; seg.winStart = wStart; seg.winEnd = numEnd; }
+        else seg[name as 'mss' | 'wscale'] = { name, range: this.range(wStart, numEnd), number: n };
         continue;
       }
-      if (lower === 'sackok' || lower === 'old') {
-        if (fields[lower]) this.report(wStart, wEnd, 'error', 'duplicate-field', 'syntax.duplicateField', { field: lower });
-        else fields[lower] = { name: lower, range: this.range(wStart, wEnd) };
+      if (word === WORD_SACKOK || word === WORD_OLD) {
+        const name = word === WORD_SACKOK ? 'sackok' : 'old';
+        if (seg[name]) this.report(wStart, wEnd, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
+        else seg[name] = { name, range: this.range(wStart, wEnd) };
         i = wEnd;
         continue;
       }
-      const upper = cases.upper;
-      if (FLAG_SET.has(upper)) {
-        if (flags.some((f) => f.value === upper)) {
-          this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: upper });
+      if (word >= 0 && word < 8) {
+        const bit = 1 << word;
+        if (seg.flagBits & bit) {
+          this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: FLAGS[word] });
         } else {
-          flags.push(this.token(upper as Flag, wStart, wEnd));
+          seg.flagBits |= bit;
+          seg.flagOrder += (word + 1) * 16 ** seg.flagCount;
+          seg.flagCount++;
         }
-        if (flagsStart < 0) flagsStart = wStart;
-        flagsEnd = wEnd;
+        if (seg.flagsStart < 0) seg.flagsStart = wStart;
+        seg.flagsEnd = wEnd;
         i = wEnd;
         continue;
       }
-      void wEnd;
-      wEnd = wordEndIn(body, wStart, bodyEnd);
-      this.fail(wStart, wEnd, 'syntax.unknownWord', { found: body.slice(wStart, wEnd) });
+      const we = wordEndIn(body, wStart, bodyEnd);
+      this.fail(wStart, we, 'syntax.unknownWord', { found: body.slice(wStart, we) });
     }
-    const range = this.range(start, this.end);
-    return {
-      kind: 'segment', range, from, to, arrow: arrowTok, flags,
-      flagsRange: flagsStart >= 0 ? this.range(flagsStart, flagsEnd) : undefined,
-      seq: fields.seq, ack: fields.ack, len: fields.len, win: fields.win, mss: fields.mss,
-      wscale: fields.wscale, sackok: fields.sackok, old: fields.old, label,
-    };
+    return seg;
   }
 
-  /** Parses `EXPR`: terms joined by + or -, at most one variable, with a plus sign. */
-  private expr(from: number, limit: number, field: string): { expr: Expr; end: number } {
+  /** The variable and offset of the expression `expr` read last. */
+  private exprVar: string | undefined = undefined;
+  private exprOffset = 0;
+
+  /**
+   * Parses `EXPR`: terms joined by + or -, at most one variable, with a plus sign. Returns where it
+   * ends; its variable and offset are left in exprVar and exprOffset.
+   */
+  private expr(from: number, limit: number, field: string): number {
     const body = this.text;
     let i = from;
     let variable: string | undefined;
@@ -467,8 +457,8 @@ class LineParser {
           if (e === i) {
             this.fail(lastEnd === from ? from : i, wordEndIn(body, i, limit), 'syntax.expectedTerm', { field });
           }
-          const name = body.slice(i, e);
           if (variable !== undefined) this.fail(i, e, 'syntax.twoVariables', { field });
+          const name = body.slice(i, e);
           if (sign < 0) this.fail(i, e, 'syntax.negativeVariable', { name });
           variable = name;
           i = lastEnd = e;
@@ -493,11 +483,9 @@ class LineParser {
       }
       break;
     }
-    offset = ((offset % TWO_32) + TWO_32) % TWO_32;
-    return {
-      expr: { variable, offset, range: this.range(from, lastEnd), text: body.slice(from, lastEnd) },
-      end: lastEnd,
-    };
+    this.exprVar = variable;
+    this.exprOffset = ((offset % TWO_32) + TWO_32) % TWO_32;
+    return lastEnd;
   }
 
   private integer(start: number, end: number): number {
@@ -564,8 +552,8 @@ function looksLikeFieldOrFlag(s: string, at: number, limit: number): boolean {
   let j = e;
   while (j < limit && isSpace(s.charCodeAt(j))) j++;
   if (s.charCodeAt(j) === 61) return true;
-  const w = wordCase(s.slice(at, e)).upper;
-  return w === 'OLD' || w === 'SACKOK' || FLAG_SET.has(w);
+  const w = wordAt(s, at, e);
+  return w === WORD_OLD || w === WORD_SACKOK || (w >= 0 && w < 8);
 }
 
 /** The canonical state closest to a misspelt name (edit distance at most 3), if any. */

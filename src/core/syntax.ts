@@ -1,0 +1,232 @@
+// The syntax tree's compact forms. A long document has a segment on nearly every line and the
+// model reads only a few numbers of each; token and range objects are made when something (a
+// diagnostic, the hover, the formatter) reads them.
+import { FLAGS } from './types';
+import type { Arrow, Expr, Flag, Position, Range, SegmentField, SegmentStatement, Token } from './types';
+
+/** A range on one line whose positions are made when read. */
+export class LineRange implements Range {
+  constructor(private readonly ln: number, private readonly from: number, private readonly to: number) {}
+  get start(): Position { return { line: this.ln, character: this.from }; }
+  get end(): Position { return { line: this.ln, character: this.to }; }
+  toJSON(): Range { return plainRange(this); }
+}
+
+/** A token whose range is made when read. */
+export class LineToken<T extends string> implements Token<T> {
+  constructor(readonly value: T, private readonly ln: number, private readonly from: number, private readonly to: number) {}
+  get range(): Range { return new LineRange(this.ln, this.from, this.to); }
+  toJSON(): Token<T> { return { value: this.value, range: plainRange(this.range) }; }
+}
+
+/** A range as a plain object (safe to clone, post to a webview or compare). */
+export function plainRange(r: Range): Range {
+  return r instanceof LineRange ? { start: r.start, end: r.end } : r;
+}
+
+// -- words ---------------------------------------------------------------------------------------
+
+/**
+ * Words a segment line may hold, recognised without making a string: a word of at most six letters
+ * has a number (`letterCode`), looked up here. Flags are their index in FLAGS (0-7).
+ */
+export const WORD_SEQ = 8, WORD_ACK = 9, WORD_LEN = 10, WORD_WIN = 11, WORD_MSS = 12, WORD_WSCALE = 13,
+  WORD_SACKOK = 14, WORD_OLD = 15, WORD_UNKNOWN = -1;
+const FIELD_WORDS = ['seq', 'ack', 'len', 'win', 'mss', 'wscale', 'sackok', 'old'] as const;
+const WORDS = new Map<number, number>();
+FLAGS.forEach((f, i) => WORDS.set(codeOf(f), i));
+// `ack` is both a flag and a field: the flag's number stands for both (see fieldWord).
+FIELD_WORDS.forEach((w, i) => { if (!WORDS.has(codeOf(w))) WORDS.set(codeOf(w), WORD_SEQ + i); });
+
+function codeOf(word: string): number {
+  return letterCode(word, 0, word.length);
+}
+
+/** A case-blind number for a word of 1-6 ASCII letters (-1 for anything else). */
+export function letterCode(s: string, from: number, to: number): number {
+  if (to - from > 6) return -1;
+  let h = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) | 32; // lower case for letters
+    if (c < 97 || c > 122) return -1;
+    h = h * 27 + (c - 96);
+  }
+  return h;
+}
+
+/** Which word of a segment line `s[from, to)` is (a flag index, a WORD_ constant, or WORD_UNKNOWN). */
+export function wordAt(s: string, from: number, to: number): number {
+  const h = letterCode(s, from, to);
+  return h < 0 ? WORD_UNKNOWN : WORDS.get(h) ?? WORD_UNKNOWN;
+}
+
+/** A word read before `=`: the ACK flag's number there means the ack field. */
+export function fieldWord(word: number): number {
+  return word === FLAGS.indexOf('ACK') ? WORD_ACK : word;
+}
+
+export const FIELD_NAME: readonly SegmentField['name'][] = FIELD_WORDS;
+
+// -- segment lines -------------------------------------------------------------------------------
+
+/** Bits of SegmentLine.flagBits, by flag. */
+export const SYN_BIT = 1 << FLAGS.indexOf('SYN');
+export const ACK_BIT = 1 << FLAGS.indexOf('ACK');
+export const FIN_BIT = 1 << FLAGS.indexOf('FIN');
+export const RST_BIT = 1 << FLAGS.indexOf('RST');
+
+/** A number field (`len=`, `win=`, ...) as positions and its value. */
+interface NumberSlot { s: number; e: number; n: number }
+
+/**
+ * A segment line. What the model reads on every line is a plain field (`sender`, `flagBits`,
+ * `seqVar`/`seqOffset`, `lenValue`...); the SegmentStatement view (tokens, fields, ranges) is made
+ * when read.
+ */
+export class SegmentLine implements SegmentStatement {
+  readonly kind = 'segment' as const;
+  // Where the statement stands: its line, and its first and past-last character.
+  start = 0;
+  end = 0;
+  sender = '';
+  senderEnd = 0;
+  arrowKind: Arrow = '->';
+  arrowStart = 0;
+  receiver = '';
+  receiverStart = 0;
+  receiverEnd = 0;
+  /** One bit per flag (bit i: FLAGS[i]); flagOrder keeps the written order, 4 bits per flag. */
+  flagBits = 0;
+  flagOrder = 0;
+  flagCount = 0;
+  flagsStart = -1;
+  flagsEnd = -1;
+  /** seq=: where the field and its expression start (-1 when absent), where it ends, and its terms. */
+  seqStart = -1;
+  seqExprStart = 0;
+  seqEnd = 0;
+  seqVar: string | undefined = undefined;
+  seqOffset = 0;
+  ackStart = -1;
+  ackExprStart = 0;
+  ackEnd = 0;
+  ackVar: string | undefined = undefined;
+  ackOffset = 0;
+  /** len= and win=: value, or -1 when absent. */
+  lenValue = -1;
+  lenStart = 0;
+  lenEnd = 0;
+  winValue = -1;
+  winStart = 0;
+  winEnd = 0;
+  /** Options and `old` are rare: kept as fields. */
+  mss: SegmentField | undefined = undefined;
+  wscale: SegmentField | undefined = undefined;
+  sackok: SegmentField | undefined = undefined;
+  old: SegmentField | undefined = undefined;
+  /** Where the label's text starts (-1 when none). */
+  labelStart = -1;
+
+  constructor(private readonly text: string, readonly line: number) {}
+
+  get range(): Range { return new LineRange(this.line, this.start, this.end); }
+  get from(): Token { return new LineToken(this.sender, this.line, this.start, this.senderEnd); }
+  get to(): Token { return new LineToken(this.receiver, this.line, this.receiverStart, this.receiverEnd); }
+  get arrow(): Token<Arrow> { return new LineToken(this.arrowKind, this.line, this.arrowStart, this.arrowStart + 2); }
+  get flagsRange(): Range | undefined {
+    return this.flagsStart >= 0 ? new LineRange(this.line, this.flagsStart, this.flagsEnd) : undefined;
+  }
+  get seq(): SegmentField | undefined {
+    return this.seqStart < 0 ? undefined : this.exprField('seq', this.seqStart, this.seqExprStart, this.seqEnd, this.seqVar, this.seqOffset);
+  }
+  get ack(): SegmentField | undefined {
+    return this.ackStart < 0 ? undefined : this.exprField('ack', this.ackStart, this.ackExprStart, this.ackEnd, this.ackVar, this.ackOffset);
+  }
+  get len(): SegmentField | undefined {
+    return this.lenValue < 0 ? undefined : { name: 'len', range: new LineRange(this.line, this.lenStart, this.lenEnd), number: this.lenValue };
+  }
+  get win(): SegmentField | undefined {
+    return this.winValue < 0 ? undefined : { name: 'win', range: new LineRange(this.line, this.winStart, this.winEnd), number: this.winValue };
+  }
+  get label(): Token | undefined {
+    if (this.labelStart < 0) return undefined;
+    let value = this.text.slice(this.labelStart, this.end);
+    // A label written entirely in quotes is shown without them.
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    return new LineToken(value, this.line, this.labelStart, this.end);
+  }
+  /** The label's text (as `label.value`), without making a token. */
+  get labelText(): string | undefined {
+    return this.labelStart < 0 ? undefined : this.label!.value;
+  }
+
+  /** The flags in written order. */
+  get flags(): readonly Token<Flag>[] {
+    // The flags are three letters each; their places are found again by scanning the flag words.
+    const out: Token<Flag>[] = [];
+    const seen = new Set<number>();
+    const limit = this.labelStart >= 0 ? this.text.lastIndexOf(':', this.labelStart) : this.end;
+    let i = this.receiverEnd;
+    while (i < limit && out.length < this.flagCount) {
+      const c = this.text.charCodeAt(i);
+      if (!isLetter(c)) { i++; continue; }
+      let e = i;
+      while (e < limit && isWordChar(this.text.charCodeAt(e))) e++;
+      // Skip the fields (their expressions may hold a variable spelt like a flag).
+      const fieldEnd = this.fieldEndAt(i);
+      if (fieldEnd > 0) { i = fieldEnd; continue; }
+      const w = wordAt(this.text, i, e);
+      if (w >= 0 && w < 8 && (this.flagBits & (1 << w)) && !seen.has(w)) {
+        seen.add(w);
+        out.push(new LineToken(FLAGS[w], this.line, i, e));
+      }
+      i = e;
+    }
+    return out;
+  }
+
+  /** The flags' names in written order, without making tokens. */
+  flagNames(): Flag[] {
+    const out: Flag[] = [];
+    for (let k = 0, order = this.flagOrder; k < this.flagCount; k++, order = Math.floor(order / 16)) out.push(FLAGS[(order % 16) - 1]);
+    return out;
+  }
+
+  /** The text of a field's expression (`x+1`). */
+  exprText(which: 'seq' | 'ack'): string {
+    return which === 'seq' ? this.text.slice(this.seqExprStart, this.seqEnd) : this.text.slice(this.ackExprStart, this.ackEnd);
+  }
+
+  toJSON(): SegmentStatement {
+    return {
+      kind: 'segment', range: plainRange(this.range), from: this.from, to: this.to, arrow: this.arrow,
+      flags: this.flags, flagsRange: this.flagsRange, seq: this.seq, ack: this.ack, len: this.len, win: this.win,
+      mss: this.mss, wscale: this.wscale, sackok: this.sackok, old: this.old, label: this.label,
+    };
+  }
+
+  private exprField(name: 'seq' | 'ack', s: number, xs: number, e: number, variable: string | undefined, offset: number): SegmentField {
+    const expr: Expr = { variable, offset, range: new LineRange(this.line, xs, e), text: this.text.slice(xs, e) };
+    return { name, range: new LineRange(this.line, s, e), expr };
+  }
+
+  /** Where the field starting at `i` ends, or 0 when none starts there. */
+  private fieldEndAt(i: number): number {
+    if (i === this.seqStart) return this.seqEnd;
+    if (i === this.ackStart) return this.ackEnd;
+    if (this.lenValue >= 0 && i === this.lenStart) return this.lenEnd;
+    if (this.winValue >= 0 && i === this.winStart) return this.winEnd;
+    for (const f of [this.mss, this.wscale, this.sackok, this.old]) {
+      if (f && (f.range as LineRange).start.character === i) return f.range.end.character;
+    }
+    return 0;
+  }
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isWordChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57);
+}
