@@ -1,14 +1,25 @@
 // parse -> model -> diagnostics and timeline.
 import { runModel } from './model';
 import { parse } from './parser';
-import type { Analysis, AnalyzeOptions, Diagnostic } from './types';
+import type { Analysis, AnalyzeOptions, Diagnostic, Timeline } from './types';
 
-/** Checks one tcpseq document. */
+/**
+ * Checks one tcpseq document. The diagnostics are made at once; the timeline (every line's
+ * states, numbers and remarks) is made the first time it is read, by running the model again
+ * with recording on: a check (the command line, squiggles) needs only the diagnostics.
+ */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.firstLine ?? 0, options.previous?.parsed);
-  const model = runModel(parsed.statements, parsed.lineCount, options.defaultMslMs);
+  const model = runModel(parsed.statements, parsed.lineCount, options.defaultMslMs, false);
   const diagnostics = [...parsed.diagnostics, ...model.diagnostics].sort(byPosition);
-  return { parsed, diagnostics, timeline: model.timeline };
+  let timeline: Timeline | undefined;
+  return {
+    parsed,
+    diagnostics,
+    get timeline(): Timeline {
+      return (timeline ??= runModel(parsed.statements, parsed.lineCount, options.defaultMslMs, true).timeline);
+    },
+  };
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

@@ -4,15 +4,15 @@
 import { diagnostic, plainRange } from './parser';
 import { msg } from './messages';
 import {
-  Origin, Variables, add, compare, numeric, resolve, same, show, unify,
+  Origin, Variables, add, compare, compareTo, numeric, resolve, same, show, unify,
 } from './seqspace';
 import type { SeqVal } from './seqspace';
+import { ACK_BIT, FIN_BIT, RST_BIT, SYN_BIT, SegmentLine } from './syntax';
 import { Connection, Tcb } from './tcb';
 import type { Reason, Segment, SentRecord } from './tcb';
 import type {
-  Diagnostic, Expr, Fix, Flag, Message, Participant, Range, SegmentEvent, SegmentRemark,
-  SegmentStatement, Severity, Statement, TcbSnapshot, TcpState, Timeline, TimelineEvent,
-  Transition, VariableBinding,
+  Diagnostic, Fix, Flag, Message, Participant, Range, SegmentEvent, SegmentRemark,
+  Severity, Statement, TcbSnapshot, TcpState, Timeline, TimelineEvent, Transition, VariableBinding,
 } from './types';
 
 const DEFAULT_MSL_MS = 120_000;
@@ -79,9 +79,12 @@ export interface ModelResult {
   readonly timeline: Timeline;
 }
 
-/** Runs a parsed document through the model. */
-export function runModel(statements: readonly Statement[], lineCount: number, defaultMslMs = DEFAULT_MSL_MS): ModelResult {
-  return new Model(defaultMslMs).run(statements, lineCount);
+/**
+ * Runs a parsed document through the model. Without `record`, only the diagnostics are made (the
+ * timeline comes back empty): that is what a check needs, and it is several times faster.
+ */
+export function runModel(statements: readonly Statement[], lineCount: number, defaultMslMs = DEFAULT_MSL_MS, record = true): ModelResult {
+  return new Model(defaultMslMs, record).run(statements, lineCount);
 }
 
 /**
@@ -89,7 +92,7 @@ export function runModel(statements: readonly Statement[], lineCount: number, de
  * fields in the document's terms (`SYN ACK seq=y ack=x+1`), or undefined when `from` may send nothing.
  */
 export function suggestNext(statements: readonly Statement[], lineCount: number, from: string, to: string, defaultMslMs = DEFAULT_MSL_MS): string | undefined {
-  const m = new Model(defaultMslMs);
+  const m = new Model(defaultMslMs, false);
   m.run(statements, lineCount);
   return m.suggest(from, to);
 }
@@ -99,15 +102,16 @@ class Model {
   private readonly endpoints = new Map<string, Endpoint>();
   /** Connections by endpoint and peer (each connection is found from both sides). */
   private readonly connections = new Map<string, Map<string, Connection>>();
+  private lastConnection?: Connection;
   private readonly vars = new Variables();
   private readonly bindings: VariableBinding[] = [];
   private readonly events: EventDraft[] = [];
   /** Endpoints the current statement involves (only they can change). */
   private readonly involved = new Set<string>();
-  /** Segment drafts and ranges by line (arrays: a document has a segment on most lines). */
+  /** Segment drafts and statements by line (arrays: a document has a segment on most lines). */
   private readonly segmentDrafts: (SegmentDraft | undefined)[] = [];
-  /** Each segment line's range, for diagnostics found when the segment arrives. */
-  private readonly segmentRanges: (Range | undefined)[] = [];
+  /** Each segment line, for diagnostics found when the segment arrives. */
+  private readonly segmentLines: (SegmentLine | undefined)[] = [];
   /** Each endpoint's latest state change, for messages. */
   private readonly lastTransition = new Map<string, Transition>();
   /** Each endpoint's snapshot after the last event that involved it. */
@@ -122,30 +126,36 @@ class Model {
   private waits = 0;
   private title?: string;
   private mslMs: number;
+  /** The event of the statement being run (when recording the timeline). */
   private current?: EventDraft;
+  /** The line of the statement being run. */
+  private line = 0;
+  private statementCount = 0;
   /** Inside `par`: the segments sent, waiting for the block's end to arrive. */
   private par?: { line: number; range: Range; index: number; pending: Segment[] };
   private parCount = 0;
 
-  constructor(defaultMslMs: number) {
+  constructor(defaultMslMs: number, private readonly record: boolean) {
     this.mslMs = defaultMslMs;
   }
 
   run(statements: readonly Statement[], lineCount: number): ModelResult {
     for (const st of statements) this.statement(st);
     // End of document: an open `par` ends here, and whatever is in flight arrives.
-    const last = this.events[this.events.length - 1];
+    const last = this.record ? this.events[this.events.length - 1] : undefined;
     if (this.par) {
       this.report(this.par.range, 'error', 'unclosed-par', msg('par.unclosed'));
     }
-    if (last) {
+    if (this.statementCount > 0) {
       // Arrivals at the end of the document are recorded on the last line.
       this.current = last;
       this.involved.clear();
       if (this.par) this.endPar();
       this.flushAll();
-      last.after = this.snapshots(last);
-      last.inFlight = NONE;
+      if (last) {
+        last.after = this.snapshots(last);
+        last.inFlight = NONE;
+      }
       this.current = undefined;
     }
     void lineCount;
@@ -205,21 +215,26 @@ class Model {
   // -- statements ------------------------------------------------------------------------------
 
   private statement(st: Statement): void {
-    const range = plainRange(st.range);
-    const line = range.start.line;
-    const ev: EventDraft = {
-      kind: st.kind, line, range, before: NONE, after: NONE, transitions: NONE, arrivals: NONE,
-      inFlight: NONE, segment: undefined, waitMs: undefined, note: undefined, state: undefined, problems: NONE,
-    };
-    this.current = ev;
-    this.involved.clear();
+    // parse() makes every segment a SegmentLine, which knows its line without making a range.
+    const line = st instanceof SegmentLine ? st.line : st.range.start.line;
+    this.line = line;
+    this.statementCount++;
+    let ev: EventDraft | undefined;
+    if (this.record) {
+      ev = {
+        kind: st.kind, line, range: plainRange(st.range), before: NONE, after: NONE, transitions: NONE, arrivals: NONE,
+        inFlight: NONE, segment: undefined, waitMs: undefined, note: undefined, state: undefined, problems: NONE,
+      };
+      this.current = ev;
+      this.involved.clear();
+    }
     if (this.par && st.kind !== 'segment' && st.kind !== 'note' && st.kind !== 'end') {
       if (st.kind === 'par') this.report(st.range, 'error', 'nested-par', msg('par.nested', { line: this.par.line + 1 }));
       else this.report(st.range, 'error', 'not-in-par', msg('par.onlySegments', { kind: st.kind }));
-      this.finish(ev);
+      if (ev) this.finish(ev);
       return;
     }
-    ev.before = this.endpoints.size <= SNAPSHOT_ALL_LIMIT ? this.lastAll : [];
+    if (ev) ev.before = this.endpoints.size <= SNAPSHOT_ALL_LIMIT ? this.lastAll : [];
     switch (st.kind) {
       case 'title': this.title = st.text.value; break;
       case 'participant': {
@@ -230,10 +245,10 @@ class Model {
       }
       case 'note':
         for (const t of st.endpoints) this.endpoint(t.value, line);
-        ev.note = { placement: st.placement, endpoints: st.endpoints.map((t) => t.value), text: st.text.value };
+        if (ev) ev.note = { placement: st.placement, endpoints: st.endpoints.map((t) => t.value), text: st.text.value };
         break;
       case 'par':
-        this.par = { line, range, index: this.parCount++, pending: [] };
+        this.par = { line, range: st.range, index: this.parCount++, pending: [] };
         break;
       case 'end':
         if (!this.par) this.report(st.range, 'error', 'unmatched-end', msg('par.unmatchedEnd'));
@@ -242,9 +257,9 @@ class Model {
       case 'wait': this.wait(st.duration, st.range); break;
       case 'msl': this.mslMs = st.ms; break;
       case 'state': this.stateLine(st); break;
-      case 'segment': this.segment(st); break;
+      case 'segment': this.segment(st as SegmentLine); break;
     }
-    this.finish(ev);
+    if (ev) this.finish(ev);
   }
 
   private finish(ev: EventDraft): void {
@@ -266,6 +281,9 @@ class Model {
   }
 
   private connection(a: string, b: string): Connection {
+    // Most lines use the same connection as the line before.
+    const last = this.lastConnection;
+    if (last && ((last.a.endpoint === a && last.b.endpoint === b) || (last.a.endpoint === b && last.b.endpoint === a))) return last;
     let byPeer = this.connections.get(a);
     let c = byPeer?.get(b);
     if (!c) {
@@ -276,6 +294,7 @@ class Model {
       if (!back) this.connections.set(b, (back = new Map()));
       back.set(a, c);
     }
+    this.lastConnection = c;
     return c;
   }
 
@@ -356,8 +375,10 @@ class Model {
     }
     const tr: Transition = { endpoint: t.endpoint, peer: t.peer, from, to, causeLine: line, reason };
     this.lastTransition.set(t.endpoint, tr);
-    if (this.current) push(this.current, 'transitions', tr);
-    this.involved.add(t.endpoint);
+    if (this.current) {
+      push(this.current, 'transitions', tr);
+      this.involved.add(t.endpoint);
+    }
   }
 
   // -- state lines -----------------------------------------------------------------------------
@@ -377,13 +398,13 @@ class Model {
       if (st.misspelt) this.misspelt(st);
       e.startState = st.state;
       e.explicitClosed = st.state === 'CLOSED';
-      this.current!.state = { endpoint: id, written, computed: st.state };
+      if (this.current) this.current.state = { endpoint: id, written, computed: st.state };
       return;
     }
     // Afterwards: an assertion. Segments in flight to it arrive first.
     this.flushTo(id);
     const computed = this.stateOf(id);
-    this.current!.state = { endpoint: id, written, computed };
+    if (this.current) this.current.state = { endpoint: id, written, computed };
     if (computed !== st.state) {
       const fix: Fix = { range: st.stateToken.range, newText: computed, title: `Change to ${computed}`, titleMessage: msg('fix.changeTo', { value: computed }) };
       const why = this.stateHistory(id);
@@ -413,14 +434,14 @@ class Model {
 
   private wait(d: { ms: number } | { msl: number }, _range: Range): void {
     const ms = 'ms' in d ? d.ms : d.msl * this.mslMs;
-    this.current!.waitMs = ms;
+    if (this.current) this.current.waitMs = ms;
     // In-flight segments arrive before the time passes.
     this.flushAll();
     this.waits++;
     for (const t of [...this.timeWait]) {
       t.timeWaitMs += ms;
       if (t.timeWaitMs >= 2 * this.mslMs - 1e-9) {
-        this.setState(t, 'CLOSED', this.current!.line, msg('reason.timeWaitOver'));
+        this.setState(t, 'CLOSED', this.line, msg('reason.timeWaitOver'));
         t.discard('CLOSED');
       }
     }
@@ -428,62 +449,65 @@ class Model {
 
   // -- segments: sending -----------------------------------------------------------------------
 
-  private segment(st: SegmentStatement): void {
-    const line = st.range.start.line;
-    const F = st.from.value;
-    const T = st.to.value;
-    const ev = this.current!;
+  private segment(st: SegmentLine): void {
+    const line = st.line;
+    const F = st.sender;
+    const T = st.receiver;
     this.endpoint(F, line);
     this.endpoint(T, line);
-    this.involved.add(F).add(T);
-    let syn = false, ackFlag = false, fin = false, rst = false;
-    for (const f of st.flags) {
-      if (f.value === 'SYN') syn = true;
-      else if (f.value === 'ACK') ackFlag = true;
-      else if (f.value === 'FIN') fin = true;
-      else if (f.value === 'RST') rst = true;
+    const syn = (st.flagBits & SYN_BIT) !== 0;
+    const ackFlag = (st.flagBits & ACK_BIT) !== 0;
+    const fin = (st.flagBits & FIN_BIT) !== 0;
+    const rst = (st.flagBits & RST_BIT) !== 0;
+    const len = st.lenValue < 0 ? 0 : st.lenValue;
+    const ev = this.current;
+    let draft: SegmentDraft | undefined;
+    if (ev) {
+      this.involved.add(F).add(T);
+      draft = {
+        from: F, to: T, arrow: st.arrowKind, flags: flagList(st),
+        seq: { text: st.seqWritten ? st.exprText('seq') : '?', written: st.seqWritten },
+        len, win: st.winValue < 0 ? undefined : st.winValue,
+        options: st.mss || st.wscale || st.sackok
+          ? { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined }
+          : NO_OPTIONS,
+        old: !!st.old, label: st.labelText, inModel: true, remarks: [], parBlock: this.par?.index,
+      };
+      ev.segment = draft;
+      this.segmentDrafts[line] = draft;
     }
-    const draft: SegmentDraft = {
-      from: F, to: T, arrow: st.arrow.value, flags: flagList(st),
-      seq: { text: st.seq?.expr?.text ?? '?', written: !!st.seq },
-      len: st.len?.number ?? 0, win: st.win?.number,
-      options: st.mss || st.wscale || st.sackok
-        ? { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined }
-        : NO_OPTIONS,
-      old: !!st.old, label: st.label?.value, inModel: true, remarks: [], parBlock: this.par?.index,
-    };
-    ev.segment = draft;
-    this.segmentDrafts[line] = draft;
-    this.segmentRanges[line] = this.current!.range;
+    this.segmentLines[line] = st;
+    const remarks: SegmentRemark[] = draft ? draft.remarks : [];
 
     if (F === T) {
       this.report(st.to.range, 'error', 'self-segment', msg('segment.self', { endpoint: F }));
-      draft.inModel = false;
+      if (draft) draft.inModel = false;
       return;
     }
-    if (st.old && st.arrow.value !== '->') {
+    if (st.old && st.arrowKind !== '->') {
       this.report(st.old.range, 'error', 'old-arrow', msg('segment.oldArrow'));
     }
     const conn = this.connection(F, T);
     const s = conn.side(F);
     const r = conn.side(T);
-    const len = draft.len;
 
     // Options belong on SYNs.
-    if (!syn) {
+    if (!syn && (st.mss || st.wscale || st.sackok)) {
       for (const f of [st.mss, st.wscale, st.sackok]) {
-        if (f) this.report(f.range, 'error', 'option-not-on-syn', msg('segment.optionNotOnSyn', { option: f.name }), removeFix(st, f.range));
+        if (f) this.report(f.range, 'error', 'option-not-on-syn', msg('segment.optionNotOnSyn', { option: f.name }), removeFix(f.range));
       }
     }
 
     if (st.old) {
-      this.oldDuplicate(st, draft, conn, s, r, { syn, ack: ackFlag, fin, rst });
+      this.oldDuplicate(st, draft, remarks, conn, { syn, ack: ackFlag, fin, rst });
       return;
     }
 
     // In-flight segments to F whose end the written ack covers arrive before F sends.
-    const writtenAck = st.ack?.expr && this.peekExpr(st.ack.expr);
-    if (writtenAck) this.flushCovered(conn, T, writtenAck);
+    if (st.ackWritten) {
+      const writtenAck = this.peek(st.ackVar, st.ackOffset);
+      if (writtenAck) this.flushCovered(conn, T, writtenAck);
+    }
 
     // The first segment of a connection: the implicit ESTABLISHED rule.
     const eF = this.endpoints.get(F)!;
@@ -491,7 +515,7 @@ class Model {
     if (!conn.started) {
       const okF = !eF.startState || eF.startState === 'ESTABLISHED';
       const okT = !eT.startState || eT.startState === 'ESTABLISHED';
-      if (!syn && okF && okT && st.flags.length > 0) {
+      if (!syn && okF && okT && st.flagCount > 0) {
         s.state = 'ESTABLISHED';
         r.state = 'ESTABLISHED';
       } else {
@@ -502,17 +526,20 @@ class Model {
 
     // Flags: none at all is an error; from a synchronized state the segment is taken as an ACK.
     let hasAck = ackFlag;
-    if (st.flags.length === 0) {
+    if (st.flagCount === 0) {
       this.report(st.flagsRange ?? afterReceiver(st), 'error', 'missing-flags', msg('segment.noFlags'));
-      if (!s.synchronized) { draft.inModel = false; return; }
+      if (!s.synchronized) {
+        if (draft) draft.inModel = false;
+        return;
+      }
       hasAck = true;
     }
-    if (st.ack && !hasAck) {
+    if (st.ackWritten && !hasAck) {
       if (s.synchronized) {
-        this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlag'), addAckFix(st));
+        this.report(st.ack!.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlag'), addAckFix(st));
         hasAck = true;
       } else {
-        this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st, st.ack.range));
+        this.report(st.ack!.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st.ack!.range));
       }
     } else if (!hasAck && !rst && !syn && s.synchronized) {
       // Rule 3: textbooks draw `FIN seq=u` without ACK.
@@ -521,8 +548,8 @@ class Model {
     }
 
     // Rule 4: what the sender's state allows.
-    if (!this.allowed(st, s, { syn, fin, rst, hasAck, len })) {
-      draft.inModel = false;
+    if (!this.allowed(st, s, syn, fin, rst, hasAck, len)) {
+      if (draft) draft.inModel = false;
       return;
     }
     conn.started = true;
@@ -534,22 +561,22 @@ class Model {
     if (syn && len > 0) this.report(st.len!.range, 'warning', 'syn-with-data', msg('segment.synWithData', { len }));
 
     // Rules 1 and 2: seq and ack.
-    const seq = this.checkSeq(st, draft, s, { syn, fin, rst, len, hasAck });
+    const seq = this.checkSeq(st, draft, remarks, s, syn, fin, rst, len);
     const ackNo = hasAck ? this.checkAck(st, draft, s, rst) : undefined;
 
     const seg: Segment = {
       line, from: F, to: T, syn, ack: hasAck, fin, rst, seq, ackNo, len,
-      win: st.win?.number, wscale: st.wscale?.number, old: false, remarks: draft.remarks, fate: 'in-flight',
+      win: st.winValue < 0 ? undefined : st.winValue, wscale: st.wscale?.number, old: false, remarks, fate: 'in-flight',
     };
     this.windowCheck(st, s, seg);
-    this.afterSend(s, seg, draft);
+    this.afterSend(s, seg, remarks);
 
     // Arrival.
-    if (st.arrow.value === '-x') {
+    if (st.arrowKind === '-x') {
       seg.fate = 'lost';
-    } else if (this.par && st.arrow.value === '->') {
+    } else if (this.par && st.arrowKind === '->') {
       this.par.pending.push(seg);
-    } else if (st.arrow.value === '~>') {
+    } else if (st.arrowKind === '~>') {
       conn.queue(F).push(seg);
       this.busy.add(conn);
     } else {
@@ -559,183 +586,191 @@ class Model {
   }
 
   /** Rule 4: reports a segment the sender's state does not allow; true when allowed. */
-  private allowed(st: SegmentStatement, s: Tcb, f: { syn: boolean; fin: boolean; rst: boolean; hasAck: boolean; len: number }): boolean {
+  private allowed(st: SegmentLine, s: Tcb, syn: boolean, fin: boolean, rst: boolean, hasAck: boolean, len: number): boolean {
     const state = s.state;
-    const flagsRange = st.flagsRange ?? st.arrow.range;
-    const flagRange = (name: Flag) => st.flags.find((t) => t.value === name)?.range ?? flagsRange;
-    const no = (range: Range, code: string, m: Message) => {
-      this.report(range, 'error', code, m);
-      return false;
-    };
-    if (f.rst) {
+    if (rst) {
       if (state === 'CLOSED' || state === 'LISTEN') {
-        if (!s.owedReset) return no(flagRange('RST'), 'segment-not-allowed', msg('rule.rstNothingToAnswer', { endpoint: s.endpoint, state }));
+        if (!s.owedReset) return this.refuse(st, 'RST', 'segment-not-allowed', msg('rule.rstNothingToAnswer', { endpoint: s.endpoint, state }));
       }
       return true;
     }
     if (state === 'CLOSED' || state === 'LISTEN') {
-      if (f.syn && !f.hasAck && !f.fin) return true;
-      if (f.len > 0 && !f.syn) return no(st.len!.range, 'data-before-established', msg('rule.dataBeforeEstablished', { endpoint: s.endpoint, state }));
-      return no(flagsRange, 'segment-not-allowed', msg(state === 'CLOSED' ? 'rule.fromClosed' : 'rule.fromListen', { endpoint: s.endpoint }));
+      if (syn && !hasAck && !fin) return true;
+      if (len > 0 && !syn) return this.refuse(st, 'len', 'data-before-established', msg('rule.dataBeforeEstablished', { endpoint: s.endpoint, state }));
+      return this.refuse(st, 'flags', 'segment-not-allowed', msg(state === 'CLOSED' ? 'rule.fromClosed' : 'rule.fromListen', { endpoint: s.endpoint }));
     }
     if (state === 'SYN-SENT' || state === 'SYN-RECEIVED') {
-      if (f.len > 0 && !f.syn) return no(st.len!.range, 'data-before-established', msg('rule.dataBeforeEstablished', { endpoint: s.endpoint, state }));
-      if (f.fin) return no(flagRange('FIN'), 'segment-not-allowed', msg('rule.finBeforeEstablished', { endpoint: s.endpoint, state }));
-      if (state === 'SYN-SENT' && !f.syn) return no(flagsRange, 'segment-not-allowed', msg('rule.synSentOnlySyn', { endpoint: s.endpoint }));
-      if (state === 'SYN-SENT' && f.hasAck) return no(flagRange('ACK'), 'segment-not-allowed', msg('rule.synSentNoAck', { endpoint: s.endpoint }));
-      if (state === 'SYN-RECEIVED' && !(f.syn && f.hasAck)) return no(flagsRange, 'segment-not-allowed', msg('rule.synReceivedSynAck', { endpoint: s.endpoint }));
+      if (len > 0 && !syn) return this.refuse(st, 'len', 'data-before-established', msg('rule.dataBeforeEstablished', { endpoint: s.endpoint, state }));
+      if (fin) return this.refuse(st, 'FIN', 'segment-not-allowed', msg('rule.finBeforeEstablished', { endpoint: s.endpoint, state }));
+      if (state === 'SYN-SENT' && !syn) return this.refuse(st, 'flags', 'segment-not-allowed', msg('rule.synSentOnlySyn', { endpoint: s.endpoint }));
+      if (state === 'SYN-SENT' && hasAck) return this.refuse(st, 'ACK', 'segment-not-allowed', msg('rule.synSentNoAck', { endpoint: s.endpoint }));
+      if (state === 'SYN-RECEIVED' && !(syn && hasAck)) return this.refuse(st, 'flags', 'segment-not-allowed', msg('rule.synReceivedSynAck', { endpoint: s.endpoint }));
       return true;
     }
     // Synchronized states.
-    if (f.syn) {
+    if (syn) {
       if (state === 'TIME-WAIT') return true; // a new incarnation (warned when sent)
-      return no(flagRange('SYN'), 'syn-in-synchronized-state', msg('rule.synOnOpen', { endpoint: s.endpoint, state }));
+      return this.refuse(st, 'SYN', 'syn-in-synchronized-state', msg('rule.synOnOpen', { endpoint: s.endpoint, state }));
     }
     const finSent = state === 'FIN-WAIT-1' || state === 'FIN-WAIT-2' || state === 'CLOSING' || state === 'TIME-WAIT' || state === 'LAST-ACK';
     if (finSent) {
-      const seqV = st.seq?.expr ? this.peekExpr(st.seq.expr) : undefined;
+      const seqV = st.seqWritten ? this.peek(st.seqVar, st.seqOffset) : undefined;
       const isRetransmission = seqV !== undefined && s.sent.slice(-RETRANSMISSION_LOOKBACK).some((r) => same(r.seq, seqV) || (r.dataSeq && same(r.dataSeq, seqV)));
-      if (f.fin && !isRetransmission && !(s.finSeq && seqV === undefined)) {
-        return no(flagRange('FIN'), 'data-after-fin', msg('rule.secondFin', { endpoint: s.endpoint, state }));
+      if (fin && !isRetransmission && !(s.finSeq && seqV === undefined)) {
+        return this.refuse(st, 'FIN', 'data-after-fin', msg('rule.secondFin', { endpoint: s.endpoint, state }));
       }
-      if (f.len > 0 && !isRetransmission) {
-        return no(st.len!.range, 'data-after-fin', msg('rule.dataAfterFin', { endpoint: s.endpoint, state }));
+      if (len > 0 && !isRetransmission) {
+        return this.refuse(st, 'len', 'data-after-fin', msg('rule.dataAfterFin', { endpoint: s.endpoint, state }));
       }
-      if (state === 'TIME-WAIT' && !s.ackOwed && !f.fin) {
-        return no(flagsRange, 'time-wait-ack', msg('rule.timeWaitNothingToAck', { endpoint: s.endpoint }));
+      if (state === 'TIME-WAIT' && !s.ackOwed && !fin) {
+        return this.refuse(st, 'flags', 'time-wait-ack', msg('rule.timeWaitNothingToAck', { endpoint: s.endpoint }));
       }
     }
     return true;
   }
 
+  /** Reports a segment rule 4 leaves out, at one flag, the flags or the len field; returns false. */
+  private refuse(st: SegmentLine, at: Flag | 'flags' | 'len', code: string, m: Message): false {
+    const flagsRange = st.flagsRange ?? st.arrow.range;
+    const range = at === 'len' ? st.len!.range : at === 'flags' ? flagsRange : st.flags.find((t) => t.value === at)?.range ?? flagsRange;
+    this.report(range, 'error', code, m);
+    return false;
+  }
+
+  /** Records how a seq or ack is shown on the diagram: as written, or the value, and what was expected. */
+  private shown(draft: SegmentDraft | undefined, st: SegmentLine, which: 'seq' | 'ack', value: SeqVal, expected?: SeqVal): void {
+    if (!draft) return;
+    const written = which === 'seq' ? st.seqWritten : st.ackWritten;
+    const text = written ? st.exprText(which) : show(value);
+    draft[which] = expected ? { text, written, expected: show(expected) } : { text, written };
+  }
+
   /** Rule 1: the segment's seq. Returns the value the model goes on with. */
-  private checkSeq(st: SegmentStatement, draft: SegmentDraft, s: Tcb, f: { syn: boolean; fin: boolean; rst: boolean; len: number; hasAck: boolean }): SeqVal {
-    const space = `${s.endpoint}>${s.peer}`;
-    const line = st.range.start.line;
-    const field = st.seq;
+  private checkSeq(st: SegmentLine, draft: SegmentDraft | undefined, remarks: SegmentRemark[], s: Tcb, syn: boolean, fin: boolean, rst: boolean, len: number): SeqVal {
+    const space = s.space;
+    const line = st.line;
+    const written = st.seqWritten;
 
     // A SYN that opens (or reopens, or answers as the passive side first time): the ISS is free.
-    const freeIss = f.syn && !f.rst && (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'TIME-WAIT' || (s.state === 'SYN-RECEIVED' && !s.iss));
+    const freeIss = syn && !rst && (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'TIME-WAIT' || (s.state === 'SYN-RECEIVED' && !s.iss));
     if (freeIss) {
       if (s.state === 'TIME-WAIT') {
         this.report(st.flags.find((t) => t.value === 'SYN')!.range, 'warning', 'reopen-from-time-wait', msg('rule.reopenFromTimeWait', { endpoint: s.endpoint, peer: s.peer }));
       }
       let v: SeqVal | undefined;
-      if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.iss', { endpoint: s.endpoint }));
+      if (written) v = this.evalFree(st, 'seq', space, line, 'var.iss', s.endpoint);
       if (!v) v = { origin: new Origin(space, `ISS_${s.endpoint}`), offset: 0 };
-      draft.seq = { text: field?.expr?.text ?? show(v), written: !!field };
+      this.shown(draft, st, 'seq', v);
       return v;
     }
 
     // A RST answering a segment it could not accept (RFC 9293 3.5.2).
-    if (f.rst && s.owedReset) {
+    if (rst && s.owedReset) {
       const expected = s.owedReset.seq;
-      return this.expectValue(st, draft, 'seq', expected, space, line, msg('reason.rstAnswer', { line: s.owedReset.line + 1 }), s.owedReset.ack ? 'zero' : 'ack');
+      return this.expectValue(st, draft, expected, space, line, msg('reason.rstAnswer', { line: s.owedReset.line + 1 }));
     }
 
     // Retransmissions of the SYN (SYN-SENT) and of the SYN,ACK (SYN-RECEIVED).
-    if (f.syn && s.iss) {
-      const reason = msg('reason.synRetransmission');
-      const v = this.expectValue(st, draft, 'seq', s.iss, space, line, reason);
+    if (syn && s.iss) {
+      const v = this.expectValue(st, draft, s.iss, space, line, msg('reason.synRetransmission'));
       if (s.state === 'SYN-SENT' || s.sent.some((r) => r.segment.syn && r.segment.ack)) {
-        addRemark(draft.remarks, 'retransmission');
+        addRemark(remarks, 'retransmission');
         const original = s.sent.find((r) => r.segment.syn);
-        if (original) this.report(field?.range ?? st.flagsRange ?? st.arrow.range, 'information', 'retransmission', msg('info.retransmission', { line: original.segment.line + 1 }));
+        if (original) this.report(st.seq?.range ?? st.flagsRange ?? st.arrow.range, 'information', 'retransmission', msg('info.retransmission', { line: original.segment.line + 1 }));
       }
       return v;
     }
 
-    let expected = s.sndNxt;
+    const expected = s.sndNxt;
     if (!expected) {
       // Positions not known yet (a connection that starts ESTABLISHED): the first segment sets them.
       let v: SeqVal | undefined;
-      if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.position', { endpoint: s.endpoint }));
+      if (written) v = this.evalFree(st, 'seq', space, line, 'var.position', s.endpoint);
       if (!v) v = { origin: new Origin(space, `SND_${s.endpoint}`), offset: 0 };
       s.sndNxt = s.sndUna = v;
       s.sndNxtReason = { id: 'reason.boundHere', line };
-      draft.seq = { text: field?.expr?.text ?? show(v), written: !!field };
+      this.shown(draft, st, 'seq', v);
       return v;
     }
 
-    if (!field?.expr) {
-      draft.seq = { text: show(expected), written: false };
+    if (!written) {
+      this.shown(draft, st, 'seq', expected);
       return expected;
     }
-    const written = this.evalAgainst(field.expr, space, line, expected, msg('var.position', { endpoint: s.endpoint }));
-    if (written === 'space') {
-      draft.seq = { text: field.expr.text, written: true, expected: show(expected) };
+    const value = this.evalAgainst(st, 'seq', space, line, expected, 'var.position', s.endpoint);
+    if (value === 'space') {
+      this.shown(draft, st, 'seq', expected, expected);
       return expected;
     }
-    const d = compare(written, expected);
-    if (d === 0 || (d === undefined && unify(written, expected))) {
-      draft.seq = { text: field.expr.text, written: true };
+    const d = compare(value, expected);
+    if (d === 0 || (d === undefined && unify(value, expected))) {
+      this.shown(draft, st, 'seq', expected);
       return expected;
     }
 
     // Keep-alive: SND.NXT - 1, with nothing outstanding and everything received acknowledged.
-    if (d === -1 && !f.syn && !f.fin && !f.rst && f.len <= 1 && s.synchronized && s.sndUna && same(s.sndUna, s.sndNxt!) && !s.ackOwed) {
-      draft.seq = { text: field.expr.text, written: true };
-      addRemark(draft.remarks, 'keep-alive');
-      this.report(field.range, 'information', 'keep-alive', msg('info.keepAlive'));
-      return written;
+    if (d === -1 && !syn && !fin && !rst && len <= 1 && s.synchronized && s.sndUna && same(s.sndUna, s.sndNxt!) && !s.ackOwed) {
+      this.shown(draft, st, 'seq', value);
+      addRemark(remarks, 'keep-alive');
+      this.report(st.seq!.range, 'information', 'keep-alive', msg('info.keepAlive'));
+      return value;
     }
 
     // Retransmission: the seq of an earlier segment with payload, SYN or FIN not yet acknowledged.
-    if ((f.len > 0 || f.syn || f.fin) && !f.rst) {
+    if ((len > 0 || syn || fin) && !rst) {
       let original: SentRecord | undefined;
       // The latest earlier segment with that seq; looking back a bounded distance keeps a document
       // with a huge unacknowledged window linear.
       for (let i = s.sent.length - 1; i >= Math.max(0, s.sent.length - RETRANSMISSION_LOOKBACK); i--) {
         const r = s.sent[i];
-        if (same(r.seq, written) || (r.dataSeq && same(r.dataSeq, written))) { original = r; break; }
+        if (same(r.seq, value) || (r.dataSeq && same(r.dataSeq, value))) { original = r; break; }
       }
       if (original) {
-        draft.seq = { text: field.expr.text, written: true };
+        this.shown(draft, st, 'seq', value);
         const o = original.segment;
         const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
         // Spurious when the receiver still holds every octet this segment carries.
-        const end = add(written, f.len + (f.syn ? 1 : 0) + (f.fin ? 1 : 0));
+        const end = add(value, len + (syn ? 1 : 0) + (fin ? 1 : 0));
         const covered = receiver.rcvNxt !== undefined && (compare(receiver.rcvNxt, end) ?? -1) >= 0;
-        const held = covered || receiver.held.some((h) => same(h.seq, written));
+        const held = covered || receiver.held.some((h) => same(h.seq, value));
         if (held && original.waits === this.waits && o.fate !== 'lost' && o.fate !== 'in-flight' && o.fate !== 'dropped') {
-          addRemark(draft.remarks, 'spurious-retransmission');
-          this.report(field.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }), {
-            range: field.expr.range, newText: show(expected), title: `Change to ${show(expected)}`, titleMessage: msg('fix.changeTo', { value: show(expected) }),
-          });
+          addRemark(remarks, 'spurious-retransmission');
+          this.report(st.seq!.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }),
+            changeFix(st.seq!.expr!.range, show(expected)));
         } else {
-          addRemark(draft.remarks, 'retransmission');
-          this.report(field.range, 'information', 'retransmission', msg('info.retransmission', { line: o.line + 1 }));
+          addRemark(remarks, 'retransmission');
+          this.report(st.seq!.range, 'information', 'retransmission', msg('info.retransmission', { line: o.line + 1 }));
         }
-        return written;
+        return value;
       }
     }
 
     // Data or FIN ahead of SND.NXT: a segment is missing before this line.
-    if (d !== undefined && d > 0 && (f.len > 0 || f.fin) && !f.rst) {
-      const last = add(written, -1);
-      this.report(field.range, 'error', 'seq-gap', msg('seq.gap', { written: field.expr.text, expected: show(expected), last: show(last), count: d }));
-      draft.seq = { text: field.expr.text, written: true, expected: show(expected) };
+    if (d !== undefined && d > 0 && (len > 0 || fin) && !rst) {
+      const last = add(value, -1);
+      const text = st.exprText('seq');
+      this.report(st.seq!.range, 'error', 'seq-gap', msg('seq.gap', { written: text, expected: show(expected), last: show(last), count: d }));
+      this.shown(draft, st, 'seq', value, expected);
       // As if a segment carrying the missing octets had been sent and had arrived just before.
       const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
       if (receiver.rcvNxt && same(receiver.rcvNxt, expected)) {
-        receiver.rcvNxt = written;
+        receiver.rcvNxt = value;
         receiver.rcvNxtReason = { id: 'reason.gapFilled', line };
       }
-      s.sndNxt = written;
+      s.sndNxt = value;
       s.sndNxtReason = { id: 'reason.gapFilled', line };
-      return written;
+      return value;
     }
 
-    const reason = this.sndReason(s, f);
-    this.mismatch(st, 'seq', field.expr, expected, reason, draft);
+    this.mismatch(st, draft, expected, this.sndReason(s, len, syn, fin));
     return expected;
   }
 
   /** Rule 2: the segment's ack. */
-  private checkAck(st: SegmentStatement, draft: SegmentDraft, s: Tcb, rst: boolean): SeqVal {
-    const space = `${s.peer}>${s.endpoint}`;
-    const line = st.range.start.line;
-    const field = st.ack;
+  private checkAck(st: SegmentLine, draft: SegmentDraft | undefined, s: Tcb, rst: boolean): SeqVal {
+    const space = s.peerSpace;
+    const line = st.line;
+    const writtenAck = st.ackWritten;
     let expected: SeqVal | undefined;
     let reason: Message | undefined;
     let reasonLater: Reason | undefined;
@@ -753,142 +788,150 @@ class Model {
     }
     if (!expected) {
       let v: SeqVal | undefined;
-      if (field?.expr) v = this.evalFree(field.expr, space, line, msg('var.ackPosition', { endpoint: s.endpoint, peer: s.peer }));
+      if (writtenAck) v = this.evalFree(st, 'ack', space, line, 'var.ackPosition', s.endpoint, s.peer);
       if (!v) v = { origin: new Origin(space, `SND_${s.peer}`), offset: 0 };
       if (!rst || !s.owedReset) {
         s.rcvNxt = v;
         s.rcvNxtReason = { id: 'reason.boundHere', line };
       }
-      draft.ack = { text: field?.expr?.text ?? show(v), written: !!field };
+      this.shown(draft, st, 'ack', v);
       return v;
     }
-    if (!field?.expr) {
-      draft.ack = { text: show(expected), written: false };
+    if (!writtenAck) {
+      this.shown(draft, st, 'ack', expected);
       return expected;
     }
-    const written = this.evalAgainst(field.expr, space, line, expected, msg('var.ackPosition', { endpoint: s.endpoint, peer: s.peer }));
-    if (written !== 'space') {
-      const d = compare(written, expected);
-      if (d === 0 || (d === undefined && unify(written, expected))) {
-        draft.ack = { text: field.expr.text, written: true };
-        return expected;
-      }
-    }
-    if (written === 'space') {
-      draft.ack = { text: field.expr.text, written: true, expected: show(expected) };
+    const value = this.evalAgainst(st, 'ack', space, line, expected, 'var.ackPosition', s.endpoint, s.peer);
+    if (value === 'space') {
+      this.shown(draft, st, 'ack', expected, expected);
       return expected;
     }
-    draft.ack = { text: field.expr.text, written: true, expected: show(expected) };
-    const d = compare(written, expected);
+    const d = compare(value, expected);
+    if (d === 0 || (d === undefined && unify(value, expected))) {
+      this.shown(draft, st, 'ack', expected);
+      return expected;
+    }
+    this.shown(draft, st, 'ack', expected, expected);
+    const text = st.exprText('ack');
     const why = reason ?? (reasonLater ? reasonMessage(reasonLater) : msg('reason.rcvNxt', { endpoint: s.endpoint }));
     const m = d !== undefined && d > 0
-      ? msg('ack.past', { expected: show(expected), reason: why, written: field.expr.text })
+      ? msg('ack.past', { expected: show(expected), reason: why, written: text })
       : d !== undefined && d < 0
-        ? msg('ack.below', { expected: show(expected), reason: why, written: field.expr.text })
+        ? msg('ack.below', { expected: show(expected), reason: why, written: text })
         : msg('ack.mismatch', { expected: show(expected), reason: why });
-    this.report(field.range, 'error', 'ack-mismatch', m, changeFix(field.expr.range, show(expected)));
+    const field = st.ack!;
+    this.report(field.range, 'error', 'ack-mismatch', m, changeFix(field.expr!.range, show(expected)));
     return expected;
   }
 
   /** Reports a wrong seq (rule 1, other cases). */
-  private mismatch(st: SegmentStatement, name: 'seq', expr: Expr, expected: SeqVal, reason: Message, draft: SegmentDraft): void {
-    draft.seq = { text: expr.text, written: true, expected: show(expected) };
-    this.report(st.seq!.range, 'error', 'seq-mismatch', msg('seq.mismatch', { expected: show(expected), reason }), changeFix(expr.range, show(expected)));
-    void name;
+  private mismatch(st: SegmentLine, draft: SegmentDraft | undefined, expected: SeqVal, reason: Message): void {
+    this.shown(draft, st, 'seq', expected, expected);
+    const field = st.seq!;
+    this.report(field.range, 'error', 'seq-mismatch', msg('seq.mismatch', { expected: show(expected), reason }), changeFix(field.expr!.range, show(expected)));
   }
 
   /** Why SND.NXT is what it is, for a seq message. */
-  private sndReason(s: Tcb, f: { len: number; syn: boolean; fin: boolean }): Message {
+  private sndReason(s: Tcb, len: number, syn: boolean, fin: boolean): Message {
     const base = s.sndNxtReason ? reasonMessage(s.sndNxtReason) : msg('reason.sndNxt', { endpoint: s.endpoint });
-    if (s.pureSince > 0 && f.len === 0 && !f.syn && !f.fin) return msg('reason.andPureAck', { reason: base });
+    if (s.pureSince > 0 && len === 0 && !syn && !fin) return msg('reason.andPureAck', { reason: base });
     return base;
   }
 
   /** A value the segment must carry, checked (seq of an answering RST, or of a SYN retransmission). */
-  private expectValue(st: SegmentStatement, draft: SegmentDraft, name: 'seq', expected: SeqVal, space: string, line: number, reason: Message, _kind?: string): SeqVal {
-    const field = st.seq;
-    if (!field?.expr) {
-      draft.seq = { text: show(expected), written: false };
+  private expectValue(st: SegmentLine, draft: SegmentDraft | undefined, expected: SeqVal, space: string, line: number, reason: Message): SeqVal {
+    if (!st.seqWritten) {
+      this.shown(draft, st, 'seq', expected);
       return expected;
     }
-    const written = this.evalAgainst(field.expr, space, line, expected, msg('var.position', { endpoint: st.from.value }));
-    if (written !== 'space') {
-      const d = compare(written, expected);
-      if (d === 0 || (d === undefined && unify(written, expected))) {
-        draft.seq = { text: field.expr.text, written: true };
+    const value = this.evalAgainst(st, 'seq', space, line, expected, 'var.position', st.sender);
+    if (value !== 'space') {
+      const d = compare(value, expected);
+      if (d === 0 || (d === undefined && unify(value, expected))) {
+        this.shown(draft, st, 'seq', expected);
         return expected;
       }
-      this.mismatch(st, name, field.expr, expected, reason, draft);
+      this.mismatch(st, draft, expected, reason);
     } else {
-      draft.seq = { text: field.expr.text, written: true, expected: show(expected) };
+      this.shown(draft, st, 'seq', expected, expected);
     }
     return expected;
   }
 
   // -- expressions and variables ----------------------------------------------------------------
 
-  /** The value of an expression if it can be known without binding anything new. */
-  private peekExpr(e: Expr): SeqVal | undefined {
-    if (!e.variable) return { offset: e.offset };
-    const v = this.vars.get(e.variable);
-    return v ? add(v.value, e.offset) : undefined;
-  }
-
-  /** An expression at a free position (an ISS, an unknown position): binds a new variable to a new origin. */
-  private evalFree(e: Expr, space: string, line: number, meaning: Message): SeqVal | undefined {
-    if (!e.variable) return { offset: e.offset };
-    const v = this.vars.get(e.variable);
-    if (v) {
-      if (v.space !== space) {
-        this.spaceError(e, v.space, space, undefined);
-        return undefined;
-      }
-      return add(v.value, e.offset);
-    }
-    const origin = new Origin(space, e.variable);
-    const bound = this.vars.bind(e.variable, space, line, { origin, offset: e.offset }, e.offset, space);
-    this.recordBinding(bound.name, space, line, e.range, meaning);
-    return add(bound.value, e.offset);
+  /** The value of `variable + offset` if it can be known without binding anything new. */
+  private peek(variable: string | undefined, offset: number): SeqVal | undefined {
+    if (variable === undefined) return { offset };
+    const v = this.vars.get(variable);
+    return v ? add(v.value, offset) : undefined;
   }
 
   /**
-   * An expression where `expected` is required: a new variable is bound so that the expression
-   * equals it. Returns the written value, or 'space' after reporting a variable of the wrong space.
+   * A written seq or ack at a free position (an ISS, an unknown position): binds a new variable to
+   * a new origin. `meaning` (a message id, with the endpoint and peer) says what the variable names.
    */
-  private evalAgainst(e: Expr, space: string, line: number, expected: SeqVal, meaning: Message): SeqVal | 'space' {
-    if (!e.variable) return { offset: e.offset };
-    const v = this.vars.get(e.variable);
+  private evalFree(st: SegmentLine, which: 'seq' | 'ack', space: string, line: number, meaning: string, endpoint: string, peer?: string): SeqVal | undefined {
+    const variable = which === 'seq' ? st.seqVar : st.ackVar;
+    const offset = which === 'seq' ? st.seqOffset : st.ackOffset;
+    if (variable === undefined) return { offset };
+    const v = this.vars.get(variable);
     if (v) {
       if (v.space !== space) {
-        this.spaceError(e, v.space, space, expected);
-        return 'space';
+        this.spaceError(st, which, variable, v.space, space, undefined);
+        return undefined;
       }
-      return add(v.value, e.offset);
+      return add(v.value, offset);
     }
-    const bound = this.vars.bind(e.variable, space, line, expected, e.offset, space);
-    this.recordBinding(bound.name, space, line, e.range, meaning);
-    return add(bound.value, e.offset);
+    const origin = new Origin(space, variable);
+    const bound = this.vars.bind(variable, space, line, { origin, offset }, offset, space);
+    this.recordBinding(bound.name, space, line, st, which, meaning, endpoint, peer);
+    return add(bound.value, offset);
   }
 
-  private spaceError(e: Expr, varSpace: string, space: string, expected: SeqVal | undefined): void {
+  /**
+   * A written seq or ack where `expected` is required: a new variable is bound so that the
+   * expression equals it. Returns the written value, or 'space' after reporting a variable of the
+   * wrong space.
+   */
+  private evalAgainst(st: SegmentLine, which: 'seq' | 'ack', space: string, line: number, expected: SeqVal, meaning: string, endpoint: string, peer?: string): SeqVal | 'space' {
+    const variable = which === 'seq' ? st.seqVar : st.ackVar;
+    const offset = which === 'seq' ? st.seqOffset : st.ackOffset;
+    if (variable === undefined) return { offset };
+    const v = this.vars.get(variable);
+    if (v) {
+      if (v.space !== space) {
+        this.spaceError(st, which, variable, v.space, space, expected);
+        return 'space';
+      }
+      return add(v.value, offset);
+    }
+    const bound = this.vars.bind(variable, space, line, expected, offset, space);
+    this.recordBinding(bound.name, space, line, st, which, meaning, endpoint, peer);
+    return add(bound.value, offset);
+  }
+
+  private spaceError(st: SegmentLine, which: 'seq' | 'ack', variable: string, varSpace: string, space: string, expected: SeqVal | undefined): void {
+    const range = st[which]!.expr!.range;
     const [owner] = varSpace.split('>');
     const [sender, receiver] = space.split('>');
-    const binding = this.vars.get(e.variable!);
-    const fix = expected ? changeFix(e.range, show(expected)) : undefined;
-    this.report(e.range, 'error', 'variable-space', msg(expected ? 'var.otherSpace' : 'var.otherSpaceFree', {
-      name: e.variable!, owner, line: (binding?.line ?? 0) + 1, sender, receiver, expected: expected ? show(expected) : '',
+    const binding = this.vars.get(variable);
+    const fix = expected ? changeFix(range, show(expected)) : undefined;
+    this.report(range, 'error', 'variable-space', msg(expected ? 'var.otherSpace' : 'var.otherSpaceFree', {
+      name: variable, owner, line: (binding?.line ?? 0) + 1, sender, receiver, expected: expected ? show(expected) : '',
     }), fix);
   }
 
-  private recordBinding(name: string, space: string, line: number, range: Range, meaning: Message): void {
+  private recordBinding(name: string, space: string, line: number, st: SegmentLine, which: 'seq' | 'ack', meaning: string, endpoint: string, peer?: string): void {
     const [sender, receiver] = space.split('>');
     const v = this.vars.get(name)!;
-    this.bindings.push({ name, space: { sender, receiver }, line, range: plainRange(range), meaning, fixedValue: numeric(v.value) });
+    const range = plainRange(st[which]!.expr!.range);
+    this.bindings.push({ name, space: { sender, receiver }, line, range, meaning: msg(meaning, peer === undefined ? { endpoint } : { endpoint, peer }), fixedValue: numeric(v.value) });
   }
 
   // -- after sending ---------------------------------------------------------------------------
 
-  private windowCheck(st: SegmentStatement, s: Tcb, seg: Segment): void {
+  private windowCheck(st: SegmentLine, s: Tcb, seg: Segment): void {
     if (seg.len === 0 || s.sndWnd === undefined || !s.sndUna) return;
     const end = add(seg.seq, seg.len);
     const limit = add(s.sndUna, s.sndWnd);
@@ -899,17 +942,17 @@ class Model {
   }
 
   /** Updates the sender's TCB for a segment it sent. */
-  private afterSend(s: Tcb, seg: Segment, draft: SegmentDraft): void {
+  private afterSend(s: Tcb, seg: Segment, remarks: SegmentRemark[]): void {
     const line = seg.line;
     if (seg.ack && seg.ackNo && s.rcvNxt && compare(seg.ackNo, s.rcvNxt) !== undefined && compare(seg.ackNo, s.rcvNxt)! >= 0) s.ackOwed = false;
     if (seg.rst) {
       const answering = s.owedReset;
       s.owedReset = undefined;
       if (answering && (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'SYN-SENT' || s.state === 'SYN-RECEIVED')) {
-        addRemark(draft.remarks, 'reset');
+        addRemark(remarks, 'reset');
         return; // an answer: the sender's state does not change
       }
-      addRemark(draft.remarks, 'reset');
+      addRemark(remarks, 'reset');
       this.setState(s, 'CLOSED', line, msg('reason.sentRst'));
       s.discard('CLOSED');
       return;
@@ -918,7 +961,7 @@ class Model {
     if (seg.syn) {
       if (s.state === 'CLOSED' || s.state === 'LISTEN' || s.state === 'TIME-WAIT') {
         if (s.state === 'TIME-WAIT') {
-          addRemark(draft.remarks, 'reincarnation');
+          addRemark(remarks, 'reincarnation');
           s.discard('CLOSED');
         }
         s.iss = seg.seq;
@@ -968,7 +1011,7 @@ class Model {
     for (const seg of par.pending) {
       const conn = this.connection(seg.from, seg.to);
       this.flushQueue(conn, seg.from);
-      this.arrive(seg, this.current!.line);
+      this.arrive(seg, this.line);
     }
   }
 
@@ -978,7 +1021,7 @@ class Model {
     if (!q || q.length === 0) return;
     const segs = q.splice(0, q.length);
     this.settle(conn);
-    for (const seg of segs) this.arrive(seg, this.current!.line);
+    for (const seg of segs) this.arrive(seg, this.line);
   }
 
   /** Forgets a connection as busy once nothing of it is in flight. */
@@ -996,14 +1039,13 @@ class Model {
       const s = q[i];
       const occupies = s.len + (s.syn ? 1 : 0) + (s.fin ? 1 : 0);
       // A SYN with data is covered once the SYN is (the receiver acknowledges only the SYN).
-      const end = occupies === 0 ? s.seq : s.syn ? add(s.seq, 1) : add(s.seq, occupies);
-      const d = compare(ack, end);
+      const d = compareTo(ack, s.seq, s.syn ? 1 : occupies);
       if (d !== undefined && d >= 0) last = i;
     }
     if (last < 0) return;
     const segs = q.splice(0, last + 1);
     this.settle(conn);
-    for (const seg of segs) this.arrive(seg, this.current!.line);
+    for (const seg of segs) this.arrive(seg, this.line);
   }
 
   /** Delivers everything in flight towards one endpoint (a state line about it). */
@@ -1304,30 +1346,30 @@ class Model {
   }
 
   private segmentRange(seg: Segment): Range {
-    return this.segmentRanges[seg.line] ?? { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
+    return this.segmentLines[seg.line]?.range ?? { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
   }
 
   // -- old duplicates --------------------------------------------------------------------------
 
-  private oldDuplicate(st: SegmentStatement, draft: SegmentDraft, conn: Connection, _s: Tcb, _r: Tcb, flags: { syn: boolean; ack: boolean; fin: boolean; rst: boolean }): void {
-    const line = st.range.start.line;
-    const F = st.from.value;
-    const T = st.to.value;
+  private oldDuplicate(st: SegmentLine, draft: SegmentDraft | undefined, remarks: SegmentRemark[], conn: Connection, flags: { syn: boolean; ack: boolean; fin: boolean; rst: boolean }): void {
+    const line = st.line;
+    const F = st.sender;
+    const T = st.receiver;
     const space = `${F}>${T}`;
     let seq: SeqVal | undefined;
-    if (st.seq?.expr) seq = this.evalFree(st.seq.expr, space, line, msg('var.old', { endpoint: F }));
+    if (st.seqWritten) seq = this.evalFree(st, 'seq', space, line, 'var.old', F);
     if (!seq) seq = { origin: new Origin(space, `OLD_${F}`), offset: 0 };
     let ackNo: SeqVal | undefined;
     const hasAck = flags.ack;
     if (hasAck) {
-      if (st.ack?.expr) ackNo = this.evalFree(st.ack.expr, `${T}>${F}`, line, msg('var.old', { endpoint: F }));
+      if (st.ackWritten) ackNo = this.evalFree(st, 'ack', `${T}>${F}`, line, 'var.old', F);
       if (!ackNo) ackNo = { origin: new Origin(`${T}>${F}`, `OLD_${T}`), offset: 0 };
-    } else if (st.ack) {
-      this.report(st.ack.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st, st.ack.range));
+    } else if (st.ackWritten) {
+      this.report(st.ack!.range, 'error', 'ack-without-ack-flag', msg('segment.ackWithoutFlagUnsync'), removeFix(st.ack!.range));
     }
-    draft.seq = { text: st.seq?.expr?.text ?? show(seq), written: !!st.seq };
-    if (ackNo) draft.ack = { text: st.ack?.expr?.text ?? show(ackNo), written: !!st.ack };
-    addRemark(draft.remarks, 'old-duplicate');
+    this.shown(draft, st, 'seq', seq);
+    if (ackNo) this.shown(draft, st, 'ack', ackNo);
+    addRemark(remarks, 'old-duplicate');
     this.report(st.old!.range, 'information', 'old-duplicate', msg('info.oldDuplicate'));
     const eF = this.endpoints.get(F)!;
     const eT = this.endpoints.get(T)!;
@@ -1337,8 +1379,8 @@ class Model {
     conn.started = conn.started || false;
     const seg: Segment = {
       line, from: F, to: T, syn: flags.syn, ack: hasAck, fin: flags.fin, rst: flags.rst,
-      seq, ackNo, len: st.len?.number ?? 0, win: st.win?.number, wscale: st.wscale?.number, old: true,
-      remarks: draft.remarks, fate: 'in-flight',
+      seq, ackNo, len: st.lenValue < 0 ? 0 : st.lenValue, win: st.winValue < 0 ? undefined : st.winValue,
+      wscale: st.wscale?.number, old: true, remarks, fate: 'in-flight',
     };
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);
@@ -1389,15 +1431,13 @@ class Snapshot implements TcbSnapshot {
 /** A segment without options (most of them) shares this one. */
 const NO_OPTIONS: SegmentEvent['options'] = Object.freeze({});
 
-/** The flags of a segment line, one shared list per spelling (documents repeat the same few). */
-const flagLists = new Map<string, readonly Flag[]>();
-function flagList(st: SegmentStatement): Flag[] {
-  let key = '';
-  for (const f of st.flags) key += f.value + ' ';
-  let list = flagLists.get(key);
+/** The flags of a segment line, one shared list per written order (documents repeat the same few). */
+const flagLists = new Map<number, readonly Flag[]>();
+function flagList(st: SegmentLine): Flag[] {
+  let list = flagLists.get(st.flagOrder);
   if (!list) {
-    list = Object.freeze(st.flags.map((f) => f.value));
-    if (flagLists.size < 1024) flagLists.set(key, list);
+    list = Object.freeze(st.flagNames());
+    if (flagLists.size < 1024) flagLists.set(st.flagOrder, list);
   }
   return list as Flag[];
 }
@@ -1424,7 +1464,7 @@ function changeFix(range: Range, value: string): Fix {
   return { range, newText: value, title: `Change to ${value}`, titleMessage: msg('fix.changeTo', { value }) };
 }
 
-function addAckFix(st: SegmentStatement): Fix {
+function addAckFix(st: SegmentLine): Fix {
   const at = st.flagsRange?.end ?? st.to.range.end;
   return {
     range: { start: at, end: at },
@@ -1434,11 +1474,10 @@ function addAckFix(st: SegmentStatement): Fix {
   };
 }
 
-function removeFix(st: SegmentStatement, range: Range): Fix {
-  void st;
+function removeFix(range: Range): Fix {
   return { range, newText: '', title: 'Remove', titleMessage: msg('fix.remove') };
 }
 
-function afterReceiver(st: SegmentStatement): Range {
+function afterReceiver(st: SegmentLine): Range {
   return { start: st.from.range.start, end: st.to.range.end };
 }

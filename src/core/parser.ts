@@ -2,9 +2,10 @@
 // syntax diagnostic and is left out; it never hides the lines after it.
 import { msg, renderMessage } from './messages';
 import {
-  FIELD_NAME, LineRange, fieldWord, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
+  FIELD_NAME, LineRange, fieldWord, segmentPlaces, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
 } from './syntax';
 import { FLAGS, TCP_STATES } from './types';
+import type { SegmentPlaces } from './syntax';
 import type {
   Diagnostic, Duration, Fix, Message, ParsedDocument, Range, SegmentField, Statement, TcpState, Token,
 } from './types';
@@ -108,10 +109,26 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
   return parsed;
 }
 
-/** Parses one line. Errors go to `out`; a line with an error yields no statement. */
-class LineParser {
+/**
+ * Parses one line. Errors go to `out`; a line with an error yields no statement. After a segment
+ * line, the parser holds where its tokens stand (SegmentPlaces).
+ */
+class LineParser implements SegmentPlaces {
   private pos = 0;
-  private readonly end: number;
+  readonly end: number;
+  start = 0;
+  senderEnd = 0;
+  arrowStart = 0;
+  receiverStart = 0;
+  receiverEnd = 0;
+  flagsStart = -1;
+  flagsEnd = -1;
+  seqStart = -1;
+  ackStart = -1;
+  lenStart = 0;
+  lenEnd = 0;
+  winStart = 0;
+  winEnd = 0;
 
   constructor(private readonly text: string, private readonly line: number, private readonly out: Diagnostic[]) {
     this.end = commentStart(text);
@@ -315,10 +332,10 @@ class LineParser {
   private segment(start: number, senderEnd: number): SegmentLine {
     const body = this.text;
     const seg = new SegmentLine(body, this.line);
-    seg.start = start;
+    this.start = start;
     seg.end = this.end;
     seg.sender = body.slice(start, senderEnd);
-    seg.senderEnd = senderEnd;
+    this.senderEnd = senderEnd;
     const arrowStart = this.pos;
     const a0 = body.charCodeAt(arrowStart);
     const a1 = arrowStart + 1 < this.end ? body.charCodeAt(arrowStart + 1) : 0;
@@ -328,15 +345,15 @@ class LineParser {
     else {
       this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: body.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
     }
-    seg.arrowStart = arrowStart;
+    this.arrowStart = arrowStart;
     this.pos += 2;
     this.skipSpaces();
     const toStart = this.pos;
     const toEnd = identEnd(body, toStart, this.end);
     if (toEnd === toStart) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.expectedReceiver');
     seg.receiver = body.slice(toStart, toEnd);
-    seg.receiverStart = toStart;
-    seg.receiverEnd = toEnd;
+    this.receiverStart = toStart;
+    this.receiverEnd = toEnd;
     this.pos = toEnd;
     this.skipSpaces();
     // Mermaid's `C->S: SYN` form.
@@ -379,12 +396,12 @@ class LineParser {
         if (name === 'seq' || name === 'ack') {
           const end = this.expr(j, bodyEnd, name);
           i = end;
-          if (name === 'seq' ? seg.seqStart >= 0 : seg.ackStart >= 0) {
+          if (name === 'seq' ? seg.seqWritten : seg.ackWritten) {
             this.report(wStart, end, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
           } else if (name === 'seq') {
-            seg.seqStart = wStart; seg.seqExprStart = j; seg.seqEnd = end; seg.seqVar = this.exprVar; seg.seqOffset = this.exprOffset;
+            seg.seqWritten = true; this.seqStart = wStart; seg.seqExprStart = j; seg.seqEnd = end; seg.seqVar = this.exprVar; seg.seqOffset = this.exprOffset;
           } else {
-            seg.ackStart = wStart; seg.ackExprStart = j; seg.ackEnd = end; seg.ackVar = this.exprVar; seg.ackOffset = this.exprOffset;
+            seg.ackWritten = true; this.ackStart = wStart; seg.ackExprStart = j; seg.ackEnd = end; seg.ackVar = this.exprVar; seg.ackOffset = this.exprOffset;
           }
           continue;
         }
@@ -395,8 +412,8 @@ class LineParser {
         if (name === 'wscale' && n > 14) this.report(j, numEnd, 'error', 'wscale-range', 'syntax.wscaleRange', { value: n });
         const taken = name === 'len' ? seg.lenValue >= 0 : name === 'win' ? seg.winValue >= 0 : seg[name as 'mss' | 'wscale'] !== undefined;
         if (taken) this.report(wStart, numEnd, 'error', 'duplicate-field', 'syntax.duplicateField', { field: name });
-        else if (name === 'len') { seg.lenValue = n; seg.lenStart = wStart; seg.lenEnd = numEnd; }
-        else if (name === 'win') { seg.winValue = n; seg.winStart = wStart; seg.winEnd = numEnd; }
+        else if (name === 'len') { seg.lenValue = n; this.lenStart = wStart; this.lenEnd = numEnd; }
+        else if (name === 'win') { seg.winValue = n; this.winStart = wStart; this.winEnd = numEnd; }
         else seg[name as 'mss' | 'wscale'] = { name, range: this.range(wStart, numEnd), number: n };
         continue;
       }
@@ -416,8 +433,8 @@ class LineParser {
           seg.flagOrder += (word + 1) * 16 ** seg.flagCount;
           seg.flagCount++;
         }
-        if (seg.flagsStart < 0) seg.flagsStart = wStart;
-        seg.flagsEnd = wEnd;
+        if (this.flagsStart < 0) this.flagsStart = wStart;
+        this.flagsEnd = wEnd;
         i = wEnd;
         continue;
       }
@@ -450,7 +467,10 @@ class LineParser {
         if (i < limit && c >= 48 && c <= 57) {
           const e = digitsEnd(body, i, limit);
           const n = this.integer(i, e);
-          offset = (offset + sign * n) % TWO_32;
+          // Kept in [0, 2^32) by a subtraction or an addition: faster than % on numbers this large.
+          offset += sign * n;
+          if (offset >= TWO_32) offset -= TWO_32;
+          else if (offset < 0) offset += TWO_32;
           i = lastEnd = e;
         } else {
           const e = identEnd(body, i, limit);
@@ -484,7 +504,7 @@ class LineParser {
       break;
     }
     this.exprVar = variable;
-    this.exprOffset = ((offset % TWO_32) + TWO_32) % TWO_32;
+    this.exprOffset = offset;
     return lastEnd;
   }
 
@@ -495,6 +515,13 @@ class LineParser {
     return n;
   }
 }
+
+// A segment line's places: the line parsed again (only lines whose tokens someone reads).
+segmentPlaces.locate = (text, line) => {
+  const p = new LineParser(text, line, []);
+  p.parse();
+  return p;
+};
 
 class SyntaxFailure {
   constructor(readonly diagnostic: Diagnostic) {}

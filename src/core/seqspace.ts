@@ -6,6 +6,9 @@ const TWO_32 = 4294967296;
 
 /** Reduces an integer modulo 2^32 into [0, 2^32). */
 export function mod32(n: number): number {
+  // Sums and differences of 32-bit numbers need one addition or subtraction (% is slow here).
+  if (n >= 0) return n < TWO_32 ? n : n < 2 * TWO_32 ? n - TWO_32 : n % TWO_32;
+  if (n > -TWO_32) return n + TWO_32;
   const r = n % TWO_32;
   return r < 0 ? r + TWO_32 : r;
 }
@@ -76,6 +79,16 @@ export function compare(a: SeqVal, b: SeqVal): number | undefined {
   const na = numeric(ra);
   const nb = numeric(rb);
   return na === undefined || nb === undefined ? undefined : serialDiff(na, nb);
+}
+
+/** a - (b + n), as compare(a, add(b, n)) without making b + n. */
+export function compareTo(a: SeqVal, b: SeqVal, n: number): number | undefined {
+  const ra = resolve(a);
+  const rb = resolve(b);
+  if (ra.origin === rb.origin) return serialDiff(ra.offset, rb.offset + n);
+  const na = numeric(ra);
+  const nb = numeric(rb);
+  return na === undefined || nb === undefined ? undefined : serialDiff(na, nb + n);
 }
 
 /** True when a and b are known to be the same number. */

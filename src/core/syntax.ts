@@ -75,50 +75,59 @@ export const ACK_BIT = 1 << FLAGS.indexOf('ACK');
 export const FIN_BIT = 1 << FLAGS.indexOf('FIN');
 export const RST_BIT = 1 << FLAGS.indexOf('RST');
 
-/** A number field (`len=`, `win=`, ...) as positions and its value. */
-interface NumberSlot { s: number; e: number; n: number }
+/** Where the tokens of a segment line stand (made by parsing the line again, when first asked for). */
+export interface SegmentPlaces {
+  readonly start: number;
+  readonly senderEnd: number;
+  readonly arrowStart: number;
+  readonly receiverStart: number;
+  readonly receiverEnd: number;
+  /** -1 when the line has no flag. */
+  readonly flagsStart: number;
+  readonly flagsEnd: number;
+  readonly seqStart: number;
+  readonly ackStart: number;
+  readonly lenStart: number;
+  readonly lenEnd: number;
+  readonly winStart: number;
+  readonly winEnd: number;
+}
+
+/** Parses a segment line again for its places (set by the parser, which is the only maker of SegmentLines). */
+export const segmentPlaces: { locate: (text: string, line: number) => SegmentPlaces } = {
+  locate: () => { throw new Error('the parser is not loaded'); },
+};
 
 /**
  * A segment line. What the model reads on every line is a plain field (`sender`, `flagBits`,
  * `seqVar`/`seqOffset`, `lenValue`...); the SegmentStatement view (tokens, fields, ranges) is made
- * when read.
+ * when read, from places found by parsing the line again: most lines never need them.
  */
 export class SegmentLine implements SegmentStatement {
   readonly kind = 'segment' as const;
-  // Where the statement stands: its line, and its first and past-last character.
-  start = 0;
+  /** Where the statement ends (before trailing spaces and the comment). */
   end = 0;
   sender = '';
-  senderEnd = 0;
   arrowKind: Arrow = '->';
-  arrowStart = 0;
   receiver = '';
-  receiverStart = 0;
-  receiverEnd = 0;
   /** One bit per flag (bit i: FLAGS[i]); flagOrder keeps the written order, 4 bits per flag. */
   flagBits = 0;
   flagOrder = 0;
   flagCount = 0;
-  flagsStart = -1;
-  flagsEnd = -1;
-  /** seq=: where the field and its expression start (-1 when absent), where it ends, and its terms. */
-  seqStart = -1;
-  seqExprStart = 0;
-  seqEnd = 0;
+  /** seq=: whether written, its terms, and where its expression stands. */
+  seqWritten = false;
   seqVar: string | undefined = undefined;
   seqOffset = 0;
-  ackStart = -1;
-  ackExprStart = 0;
-  ackEnd = 0;
+  seqExprStart = 0;
+  seqEnd = 0;
+  ackWritten = false;
   ackVar: string | undefined = undefined;
   ackOffset = 0;
+  ackExprStart = 0;
+  ackEnd = 0;
   /** len= and win=: value, or -1 when absent. */
   lenValue = -1;
-  lenStart = 0;
-  lenEnd = 0;
   winValue = -1;
-  winStart = 0;
-  winEnd = 0;
   /** Options and `old` are rare: kept as fields. */
   mss: SegmentField | undefined = undefined;
   wscale: SegmentField | undefined = undefined;
@@ -126,47 +135,53 @@ export class SegmentLine implements SegmentStatement {
   old: SegmentField | undefined = undefined;
   /** Where the label's text starts (-1 when none). */
   labelStart = -1;
+  private placesFound: SegmentPlaces | undefined = undefined;
 
   constructor(private readonly text: string, readonly line: number) {}
 
-  get range(): Range { return new LineRange(this.line, this.start, this.end); }
-  get from(): Token { return new LineToken(this.sender, this.line, this.start, this.senderEnd); }
-  get to(): Token { return new LineToken(this.receiver, this.line, this.receiverStart, this.receiverEnd); }
-  get arrow(): Token<Arrow> { return new LineToken(this.arrowKind, this.line, this.arrowStart, this.arrowStart + 2); }
+  private get places(): SegmentPlaces {
+    return (this.placesFound ??= segmentPlaces.locate(this.text, this.line));
+  }
+
+  get range(): Range { return new LineRange(this.line, this.places.start, this.end); }
+  get from(): Token { return new LineToken(this.sender, this.line, this.places.start, this.places.senderEnd); }
+  get to(): Token { return new LineToken(this.receiver, this.line, this.places.receiverStart, this.places.receiverEnd); }
+  get arrow(): Token<Arrow> { return new LineToken(this.arrowKind, this.line, this.places.arrowStart, this.places.arrowStart + 2); }
   get flagsRange(): Range | undefined {
-    return this.flagsStart >= 0 ? new LineRange(this.line, this.flagsStart, this.flagsEnd) : undefined;
+    const p = this.places;
+    return p.flagsStart >= 0 ? new LineRange(this.line, p.flagsStart, p.flagsEnd) : undefined;
   }
   get seq(): SegmentField | undefined {
-    return this.seqStart < 0 ? undefined : this.exprField('seq', this.seqStart, this.seqExprStart, this.seqEnd, this.seqVar, this.seqOffset);
+    return this.seqWritten ? this.exprField('seq', this.places.seqStart, this.seqExprStart, this.seqEnd, this.seqVar, this.seqOffset) : undefined;
   }
   get ack(): SegmentField | undefined {
-    return this.ackStart < 0 ? undefined : this.exprField('ack', this.ackStart, this.ackExprStart, this.ackEnd, this.ackVar, this.ackOffset);
+    return this.ackWritten ? this.exprField('ack', this.places.ackStart, this.ackExprStart, this.ackEnd, this.ackVar, this.ackOffset) : undefined;
   }
   get len(): SegmentField | undefined {
-    return this.lenValue < 0 ? undefined : { name: 'len', range: new LineRange(this.line, this.lenStart, this.lenEnd), number: this.lenValue };
+    return this.lenValue < 0 ? undefined : { name: 'len', range: new LineRange(this.line, this.places.lenStart, this.places.lenEnd), number: this.lenValue };
   }
   get win(): SegmentField | undefined {
-    return this.winValue < 0 ? undefined : { name: 'win', range: new LineRange(this.line, this.winStart, this.winEnd), number: this.winValue };
+    return this.winValue < 0 ? undefined : { name: 'win', range: new LineRange(this.line, this.places.winStart, this.places.winEnd), number: this.winValue };
   }
   get label(): Token | undefined {
-    if (this.labelStart < 0) return undefined;
-    let value = this.text.slice(this.labelStart, this.end);
-    // A label written entirely in quotes is shown without them.
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    return new LineToken(value, this.line, this.labelStart, this.end);
+    const value = this.labelText;
+    return value === undefined ? undefined : new LineToken(value, this.line, this.labelStart, this.end);
   }
   /** The label's text (as `label.value`), without making a token. */
   get labelText(): string | undefined {
-    return this.labelStart < 0 ? undefined : this.label!.value;
+    if (this.labelStart < 0) return undefined;
+    const value = this.text.slice(this.labelStart, this.end);
+    // A label written entirely in quotes is shown without them.
+    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
   }
 
   /** The flags in written order. */
   get flags(): readonly Token<Flag>[] {
-    // The flags are three letters each; their places are found again by scanning the flag words.
+    // The flags are found again by scanning the flag words.
     const out: Token<Flag>[] = [];
     const seen = new Set<number>();
     const limit = this.labelStart >= 0 ? this.text.lastIndexOf(':', this.labelStart) : this.end;
-    let i = this.receiverEnd;
+    let i = this.places.receiverEnd;
     while (i < limit && out.length < this.flagCount) {
       const c = this.text.charCodeAt(i);
       if (!isLetter(c)) { i++; continue; }
@@ -212,12 +227,13 @@ export class SegmentLine implements SegmentStatement {
 
   /** Where the field starting at `i` ends, or 0 when none starts there. */
   private fieldEndAt(i: number): number {
-    if (i === this.seqStart) return this.seqEnd;
-    if (i === this.ackStart) return this.ackEnd;
-    if (this.lenValue >= 0 && i === this.lenStart) return this.lenEnd;
-    if (this.winValue >= 0 && i === this.winStart) return this.winEnd;
+    const p = this.places;
+    if (this.seqWritten && i === p.seqStart) return this.seqEnd;
+    if (this.ackWritten && i === p.ackStart) return this.ackEnd;
+    if (this.lenValue >= 0 && i === p.lenStart) return p.lenEnd;
+    if (this.winValue >= 0 && i === p.winStart) return p.winEnd;
     for (const f of [this.mss, this.wscale, this.sackok, this.old]) {
-      if (f && (f.range as LineRange).start.character === i) return f.range.end.character;
+      if (f && f.range.start.character === i) return f.range.end.character;
     }
     return 0;
   }

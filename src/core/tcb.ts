@@ -96,7 +96,14 @@ export class Tcb {
   /** Pure ACKs sent since SND.NXT last moved (a forgotten "ACKs take no sequence number"). */
   pureSince = 0;
 
-  constructor(readonly endpoint: string, readonly peer: string) {}
+  /** The sequence spaces of what this side sends (`C>S`) and of what it receives (`S>C`). */
+  readonly space: string;
+  readonly peerSpace: string;
+
+  constructor(readonly endpoint: string, readonly peer: string) {
+    this.space = `${endpoint}>${peer}`;
+    this.peerSpace = `${peer}>${endpoint}`;
+  }
 
   get synchronized(): boolean {
     return SYNCHRONIZED.has(this.state);
