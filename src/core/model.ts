@@ -453,8 +453,8 @@ class Model {
     const line = st.line;
     const F = st.sender;
     const T = st.receiver;
-    this.endpoint(F, line);
-    this.endpoint(T, line);
+    const eF = this.endpoint(F, line);
+    const eT = this.endpoint(T, line);
     const syn = (st.flagBits & SYN_BIT) !== 0;
     const ackFlag = (st.flagBits & ACK_BIT) !== 0;
     const fin = (st.flagBits & FIN_BIT) !== 0;
@@ -510,8 +510,6 @@ class Model {
     }
 
     // The first segment of a connection: the implicit ESTABLISHED rule.
-    const eF = this.endpoints.get(F)!;
-    const eT = this.endpoints.get(T)!;
     if (!conn.started) {
       const okF = !eF.startState || eF.startState === 'ESTABLISHED';
       const okT = !eT.startState || eT.startState === 'ESTABLISHED';
@@ -1077,7 +1075,6 @@ class Model {
     seg.fate = 'accepted';
     const line = seg.line;
     const state = r.state;
-    const remark = (x: SegmentRemark) => addRemark(seg.remarks, x);
 
     if (state === 'CLOSED') {
       if (seg.rst) { seg.fate = 'dropped'; return; }
@@ -1089,28 +1086,28 @@ class Model {
         return;
       }
       seg.fate = 'dropped';
-      remark(seg.syn && !seg.ack ? 'refused' : 'dropped');
+      addRemark(seg.remarks, seg.syn && !seg.ack ? 'refused' : 'dropped');
       this.oweReset(r, seg);
       return;
     }
     if (state === 'LISTEN') {
       if (seg.rst) { seg.fate = 'dropped'; return; }
-      if (seg.ack) { seg.fate = 'dropped'; remark('dropped'); this.oweReset(r, seg); return; }
+      if (seg.ack) { seg.fate = 'dropped'; addRemark(seg.remarks, 'dropped'); this.oweReset(r, seg); return; }
       if (seg.syn) { this.synToListen(r, seg, line); return; }
       seg.fate = 'dropped';
-      remark('dropped');
+      addRemark(seg.remarks, 'dropped');
       return;
     }
     if (state === 'SYN-SENT') {
       const ackOk = seg.ack && seg.ackNo && this.acksSyn(r, seg.ackNo);
       if (seg.ack && !ackOk) {
         seg.fate = 'dropped';
-        if (!seg.rst) { remark('dropped'); this.oweReset(r, seg); }
+        if (!seg.rst) { addRemark(seg.remarks, 'dropped'); this.oweReset(r, seg); }
         return;
       }
       if (seg.rst) {
         if (ackOk) {
-          remark('refused');
+          addRemark(seg.remarks, 'refused');
           this.setState(r, 'CLOSED', line, msg('reason.receivedRstRefused'));
           r.discard('CLOSED');
         } else seg.fate = 'dropped';
@@ -1140,7 +1137,7 @@ class Model {
     if (!r.rcvNxt) {
       // An endpoint set ESTABLISHED takes its positions from the first segment it receives.
       if (seg.syn) {
-        remark('challenge-ack');
+        addRemark(seg.remarks, 'challenge-ack');
         r.ackOwed = true;
         seg.fate = 'dropped';
         return;
@@ -1154,7 +1151,7 @@ class Model {
     }
     const occupies = seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
     const d = compare(seg.seq, r.rcvNxt);
-    const endD = compare(add(seg.seq, occupies), r.rcvNxt!);
+    const endD = compareTo(seg.seq, r.rcvNxt!, -occupies);
 
     // RST: accepted when its seq is exactly RCV.NXT (RFC 5961).
     if (seg.rst) {
@@ -1164,7 +1161,7 @@ class Model {
         r.discard(toListen ? 'LISTEN' : 'CLOSED');
       } else {
         seg.fate = 'dropped';
-        remark('challenge-ack');
+        addRemark(seg.remarks, 'challenge-ack');
         r.ackOwed = true;
       }
       return;
@@ -1175,13 +1172,13 @@ class Model {
       const dup = r.irs && same(seg.seq, r.irs);
       if (state === 'TIME-WAIT' && !seg.ack && !dup && (d === undefined || d > 0)) {
         // RFC 1122 4.2.2.13: a new SYN past RCV.NXT reopens the connection from TIME-WAIT.
-        remark('reincarnation');
+        addRemark(seg.remarks, 'reincarnation');
         r.discard('LISTEN');
         this.synToListen(r, seg, line);
         return;
       }
       if (!dup) {
-        remark('challenge-ack');
+        addRemark(seg.remarks, 'challenge-ack');
         r.ackOwed = true;
         seg.fate = 'dropped';
         return;
@@ -1193,7 +1190,7 @@ class Model {
 
     // Out of order or duplicate?
     if (d !== undefined && d > 0) {
-      remark('out-of-order');
+      addRemark(seg.remarks, 'out-of-order');
       if (seg.len > 0 || seg.fin) {
         seg.fate = 'held';
         r.held.push(seg);
@@ -1220,7 +1217,7 @@ class Model {
           this.setState(r, 'ESTABLISHED', line, msg('reason.receivedAckOfSyn'));
         } else if (!seg.syn) {
           seg.fate = 'dropped';
-          remark('dropped');
+          addRemark(seg.remarks, 'dropped');
           this.oweReset(r, seg);
           return;
         }
@@ -1231,7 +1228,7 @@ class Model {
           r.sndUna = seg.ackNo;
           this.ackSent(r, seg.ackNo);
         } else if (dUna === 0 && occupies === 0 && seg.len === 0 && !same(r.sndUna, r.sndNxt) && !seg.remarks.includes('keep-alive')) {
-          remark('duplicate-ack');
+          addRemark(seg.remarks, 'duplicate-ack');
           this.report(this.segmentRange(seg), 'information', 'duplicate-ack', msg('info.duplicateAck', { ack: show(seg.ackNo) }));
         }
       }

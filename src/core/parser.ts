@@ -2,7 +2,7 @@
 // syntax diagnostic and is left out; it never hides the lines after it.
 import { msg, renderMessage } from './messages';
 import {
-  FIELD_NAME, LineRange, fieldWord, segmentPlaces, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
+  FIELD_NAME, LineRange, SegmentTable, fieldWord, segmentPlaces, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
 } from './syntax';
 import { FLAGS, TCP_STATES } from './types';
 import type { SegmentPlaces } from './syntax';
@@ -54,6 +54,11 @@ export function splitLines(text: string): string[] {
 
 /** Where the comment starts on a line (or the line's length): `#` outside a paired `"..."`. */
 export function commentStart(line: string): number {
+  // Most lines have no quote: the native search finds the `#` (or its absence) at once.
+  if (line.indexOf('"') < 0) {
+    const hash = line.indexOf('#');
+    return hash < 0 ? line.length : hash;
+  }
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 35 /* # */) return i;
@@ -87,6 +92,8 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
   const diagsByLine: (readonly Diagnostic[] | undefined)[] = new Array(lines.length);
   const prev = previous && lineCaches.get(previous);
   const reuse = prev && prev.firstLine === firstLine ? prev : undefined;
+  // Segment lines go into one table; a re-parse after an edit adds only the lines that changed.
+  const table = new SegmentTable(reuse ? 16 : lines.length);
   for (let i = 0; i < lines.length; i++) {
     let st: Statement | undefined;
     if (reuse && reuse.lines[i] === lines[i]) {
@@ -98,7 +105,7 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
       }
     } else {
       const before = diagnostics.length;
-      st = new LineParser(lines[i], firstLine + i, diagnostics).parse();
+      st = new LineParser(lines[i], firstLine + i, diagnostics, table).parse();
       if (diagnostics.length > before) diagsByLine[i] = diagnostics.slice(before);
     }
     byLine[i] = st;
@@ -130,7 +137,7 @@ class LineParser implements SegmentPlaces {
   winStart = 0;
   winEnd = 0;
 
-  constructor(private readonly text: string, private readonly line: number, private readonly out: Diagnostic[]) {
+  constructor(private readonly text: string, private readonly line: number, private readonly out: Diagnostic[], private readonly table: SegmentTable) {
     this.end = commentStart(text);
     // Trailing spaces before the comment are not part of the statement.
     while (this.end > 0 && isSpace(text.charCodeAt(this.end - 1))) this.end--;
@@ -331,7 +338,8 @@ class LineParser implements SegmentPlaces {
 
   private segment(start: number, senderEnd: number): SegmentLine {
     const body = this.text;
-    const seg = new SegmentLine(body, this.line);
+    const seg = this.table.scratch;
+    seg.reset();
     this.start = start;
     seg.end = this.end;
     seg.sender = body.slice(start, senderEnd);
@@ -441,7 +449,7 @@ class LineParser implements SegmentPlaces {
       const we = wordEndIn(body, wStart, bodyEnd);
       this.fail(wStart, we, 'syntax.unknownWord', { found: body.slice(wStart, we) });
     }
-    return seg;
+    return this.table.add(body, this.line);
   }
 
   /** The variable and offset of the expression `expr` read last. */
@@ -518,7 +526,7 @@ class LineParser implements SegmentPlaces {
 
 // A segment line's places: the line parsed again (only lines whose tokens someone reads).
 segmentPlaces.locate = (text, line) => {
-  const p = new LineParser(text, line, []);
+  const p = new LineParser(text, line, [], new SegmentTable(1));
   p.parse();
   return p;
 };

@@ -98,13 +98,8 @@ export const segmentPlaces: { locate: (text: string, line: number) => SegmentPla
   locate: () => { throw new Error('the parser is not loaded'); },
 };
 
-/**
- * A segment line. What the model reads on every line is a plain field (`sender`, `flagBits`,
- * `seqVar`/`seqOffset`, `lenValue`...); the SegmentStatement view (tokens, fields, ranges) is made
- * when read, from places found by parsing the line again: most lines never need them.
- */
-export class SegmentLine implements SegmentStatement {
-  readonly kind = 'segment' as const;
+/** A segment line's values while the parser reads it (one per parse, reused line after line). */
+export class SegmentRow {
   /** Where the statement ends (before trailing spaces and the comment). */
   end = 0;
   sender = '';
@@ -128,19 +123,157 @@ export class SegmentLine implements SegmentStatement {
   /** len= and win=: value, or -1 when absent. */
   lenValue = -1;
   winValue = -1;
-  /** Options and `old` are rare: kept as fields. */
   mss: SegmentField | undefined = undefined;
   wscale: SegmentField | undefined = undefined;
   sackok: SegmentField | undefined = undefined;
   old: SegmentField | undefined = undefined;
   /** Where the label's text starts (-1 when none). */
   labelStart = -1;
-  private placesFound: SegmentPlaces | undefined = undefined;
 
-  constructor(private readonly text: string, readonly line: number) {}
+  reset(): void {
+    this.end = 0; this.sender = ''; this.arrowKind = '->'; this.receiver = '';
+    this.flagBits = 0; this.flagOrder = 0; this.flagCount = 0;
+    this.seqWritten = false; this.seqVar = undefined; this.seqOffset = 0; this.seqExprStart = 0; this.seqEnd = 0;
+    this.ackWritten = false; this.ackVar = undefined; this.ackOffset = 0; this.ackExprStart = 0; this.ackEnd = 0;
+    this.lenValue = -1; this.winValue = -1;
+    this.mss = this.wscale = this.sackok = this.old = undefined;
+    this.labelStart = -1;
+  }
+}
+
+/** Options and `old`: rare, kept aside. */
+interface RareFields {
+  readonly mss?: SegmentField;
+  readonly wscale?: SegmentField;
+  readonly sackok?: SegmentField;
+  readonly old?: SegmentField;
+}
+
+const ARROWS: readonly Arrow[] = ['->', '~>', '-x'];
+// Columns of SegmentTable.ints (one row of INTS per segment line).
+const I_LINE = 0, I_END = 1, I_ARROW = 2, I_FLAG_BITS = 3, I_FLAG_ORDER = 4, I_FLAG_COUNT = 5, I_WRITTEN = 6,
+  I_SEQ_START = 7, I_SEQ_END = 8, I_ACK_START = 9, I_ACK_END = 10, I_LABEL = 11, INTS = 12;
+// Columns of SegmentTable.numbers: values that may need all 32 bits unsigned (or -1 for absent).
+const N_SEQ = 0, N_ACK = 1, N_LEN = 2, N_WIN = 3, NUMBERS = 4;
+const SEQ_WRITTEN = 1, ACK_WRITTEN = 2;
+
+/**
+ * The segment lines of one parse, column by column: a long document has a segment on nearly
+ * every line, and a line's values in typed arrays cost the garbage collector nothing, where an
+ * object per line with thirty fields cost it a third of a check.
+ */
+export class SegmentTable {
+  ints: Int32Array;
+  numbers: Float64Array;
+  readonly texts: string[] = [];
+  readonly senders: string[] = [];
+  readonly receivers: string[] = [];
+  readonly seqVars: (string | undefined)[] = [];
+  readonly ackVars: (string | undefined)[] = [];
+  readonly rare = new Map<number, RareFields>();
+  readonly places = new Map<number, SegmentPlaces>();
+  readonly scratch = new SegmentRow();
+  private rows = 0;
+
+  constructor(capacity: number) {
+    const n = Math.max(16, capacity);
+    this.ints = new Int32Array(n * INTS);
+    this.numbers = new Float64Array(n * NUMBERS);
+  }
+
+  /** Adds the scratch row as the segment line `line` with text `text`. */
+  add(text: string, line: number): SegmentLine {
+    const r = this.rows++;
+    if (r * INTS >= this.ints.length) this.grow();
+    const s = this.scratch;
+    const i = r * INTS;
+    const ints = this.ints;
+    ints[i + I_LINE] = line;
+    ints[i + I_END] = s.end;
+    ints[i + I_ARROW] = s.arrowKind === '->' ? 0 : s.arrowKind === '~>' ? 1 : 2;
+    ints[i + I_FLAG_BITS] = s.flagBits;
+    ints[i + I_FLAG_ORDER] = s.flagOrder;
+    ints[i + I_FLAG_COUNT] = s.flagCount;
+    ints[i + I_WRITTEN] = (s.seqWritten ? SEQ_WRITTEN : 0) | (s.ackWritten ? ACK_WRITTEN : 0);
+    ints[i + I_SEQ_START] = s.seqExprStart;
+    ints[i + I_SEQ_END] = s.seqEnd;
+    ints[i + I_ACK_START] = s.ackExprStart;
+    ints[i + I_ACK_END] = s.ackEnd;
+    ints[i + I_LABEL] = s.labelStart;
+    const k = r * NUMBERS;
+    this.numbers[k + N_SEQ] = s.seqOffset;
+    this.numbers[k + N_ACK] = s.ackOffset;
+    this.numbers[k + N_LEN] = s.lenValue;
+    this.numbers[k + N_WIN] = s.winValue;
+    this.texts.push(text);
+    this.senders.push(s.sender);
+    this.receivers.push(s.receiver);
+    this.seqVars.push(s.seqVar);
+    this.ackVars.push(s.ackVar);
+    if (s.mss || s.wscale || s.sackok || s.old) this.rare.set(r, { mss: s.mss, wscale: s.wscale, sackok: s.sackok, old: s.old });
+    return new SegmentLine(this, r);
+  }
+
+  private grow(): void {
+    const ints = new Int32Array(this.ints.length * 2);
+    ints.set(this.ints);
+    this.ints = ints;
+    const numbers = new Float64Array(this.numbers.length * 2);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+  }
+}
+
+/**
+ * A segment line: a row of its parse's SegmentTable. What the model reads on every line is a
+ * getter on a column (`sender`, `flagBits`, `seqVar`/`seqOffset`, `lenValue`...); the
+ * SegmentStatement view (tokens, fields, ranges) is made when read, from places found by parsing
+ * the line again: most lines never need them.
+ */
+export class SegmentLine implements SegmentStatement {
+  constructor(private readonly table: SegmentTable, private readonly row: number) {}
+
+  get kind(): 'segment' { return 'segment'; }
+  get line(): number { return this.table.ints[this.row * INTS + I_LINE]; }
+  /** Where the statement ends (before trailing spaces and the comment). */
+  get end(): number { return this.table.ints[this.row * INTS + I_END]; }
+  get sender(): string { return this.table.senders[this.row]; }
+  get receiver(): string { return this.table.receivers[this.row]; }
+  get arrowKind(): Arrow { return ARROWS[this.table.ints[this.row * INTS + I_ARROW]]; }
+  /** One bit per flag (bit i: FLAGS[i]). */
+  get flagBits(): number { return this.table.ints[this.row * INTS + I_FLAG_BITS]; }
+  /** The flags in written order, 4 bits each (FLAGS index + 1). */
+  get flagOrder(): number { return this.table.ints[this.row * INTS + I_FLAG_ORDER] >>> 0; }
+  get flagCount(): number { return this.table.ints[this.row * INTS + I_FLAG_COUNT]; }
+  get seqWritten(): boolean { return (this.table.ints[this.row * INTS + I_WRITTEN] & SEQ_WRITTEN) !== 0; }
+  get seqVar(): string | undefined { return this.table.seqVars[this.row]; }
+  get seqOffset(): number { return this.table.numbers[this.row * NUMBERS + N_SEQ]; }
+  get ackWritten(): boolean { return (this.table.ints[this.row * INTS + I_WRITTEN] & ACK_WRITTEN) !== 0; }
+  get ackVar(): string | undefined { return this.table.ackVars[this.row]; }
+  get ackOffset(): number { return this.table.numbers[this.row * NUMBERS + N_ACK]; }
+  /** len= and win=: value, or -1 when absent. */
+  get lenValue(): number { return this.table.numbers[this.row * NUMBERS + N_LEN]; }
+  get winValue(): number { return this.table.numbers[this.row * NUMBERS + N_WIN]; }
+  get mss(): SegmentField | undefined { return this.rareFields?.mss; }
+  get wscale(): SegmentField | undefined { return this.rareFields?.wscale; }
+  get sackok(): SegmentField | undefined { return this.rareFields?.sackok; }
+  get old(): SegmentField | undefined { return this.rareFields?.old; }
+  private get rareFields(): RareFields | undefined {
+    const rare = this.table.rare;
+    return rare.size === 0 ? undefined : rare.get(this.row);
+  }
+  /** Where the label's text starts (-1 when none). */
+  get labelStart(): number { return this.table.ints[this.row * INTS + I_LABEL]; }
+  private get text(): string { return this.table.texts[this.row]; }
+  private get seqExprStart(): number { return this.table.ints[this.row * INTS + I_SEQ_START]; }
+  private get seqEnd(): number { return this.table.ints[this.row * INTS + I_SEQ_END]; }
+  private get ackExprStart(): number { return this.table.ints[this.row * INTS + I_ACK_START]; }
+  private get ackEnd(): number { return this.table.ints[this.row * INTS + I_ACK_END]; }
 
   private get places(): SegmentPlaces {
-    return (this.placesFound ??= segmentPlaces.locate(this.text, this.line));
+    let p = this.table.places.get(this.row);
+    if (!p) this.table.places.set(this.row, (p = segmentPlaces.locate(this.text, this.line)));
+    return p;
   }
 
   get range(): Range { return new LineRange(this.line, this.places.start, this.end); }
