@@ -8,8 +8,8 @@ import {
 } from './seqspace';
 import type { SeqVal } from './seqspace';
 import { ACK_BIT, FIN_BIT, RST_BIT, SYN_BIT, SegmentLine } from './syntax';
-import { Connection, Tcb } from './tcb';
-import type { Reason, Segment, SentRecord } from './tcb';
+import { Connection, Tcb, dropFront } from './tcb';
+import type { Reason, Segment } from './tcb';
 import type {
   Diagnostic, Fix, Flag, Message, Participant, Range, SegmentEvent, SegmentRemark,
   Severity, Statement, TcbSnapshot, TcpState, Timeline, TimelineEvent, Transition, VariableBinding,
@@ -111,7 +111,7 @@ class Model {
   /** Segment drafts and statements by line (arrays: a document has a segment on most lines). */
   private readonly segmentDrafts: (SegmentDraft | undefined)[] = [];
   /** Each segment line, for diagnostics found when the segment arrives. */
-  private readonly segmentLines: (SegmentLine | undefined)[] = [];
+  private segmentLines: (SegmentLine | undefined)[] = [];
   /** Each endpoint's latest state change, for messages. */
   private readonly lastTransition = new Map<string, Transition>();
   /** Each endpoint's snapshot after the last event that involved it. */
@@ -140,6 +140,7 @@ class Model {
   }
 
   run(statements: readonly Statement[], lineCount: number): ModelResult {
+    this.segmentLines = new Array(lineCount);
     for (const st of statements) this.statement(st);
     // End of document: an open `par` ends here, and whatever is in flight arrives.
     const last = this.record ? this.events[this.events.length - 1] : undefined;
@@ -350,7 +351,7 @@ class Model {
   private inFlightLines(): number[] {
     const lines: number[] = [];
     for (const c of this.busy) {
-      for (const q of c.inFlight.values()) for (const s of q) lines.push(s.line);
+      for (const q of c.queues()) for (const s of q) lines.push(s.line);
     }
     return lines;
   }
@@ -565,6 +566,7 @@ class Model {
     const seg: Segment = {
       line, from: F, to: T, syn, ack: hasAck, fin, rst, seq, ackNo, len,
       win: st.winValue < 0 ? undefined : st.winValue, wscale: st.wscale?.number, old: false, remarks, fate: 'in-flight',
+      end: undefined, dataSeq: undefined, waits: undefined,
     };
     this.windowCheck(st, s, seg);
     this.afterSend(s, seg, remarks);
@@ -671,10 +673,10 @@ class Model {
     // Retransmissions of the SYN (SYN-SENT) and of the SYN,ACK (SYN-RECEIVED).
     if (syn && s.iss) {
       const v = this.expectValue(st, draft, s.iss, space, line, msg('reason.synRetransmission'));
-      if (s.state === 'SYN-SENT' || s.sent.some((r) => r.segment.syn && r.segment.ack)) {
+      if (s.state === 'SYN-SENT' || s.sent.some((r) => r.syn && r.ack)) {
         addRemark(remarks, 'retransmission');
-        const original = s.sent.find((r) => r.segment.syn);
-        if (original) this.report(st.seq?.range ?? st.flagsRange ?? st.arrow.range, 'information', 'retransmission', msg('info.retransmission', { line: original.segment.line + 1 }));
+        const original = s.sent.find((r) => r.syn);
+        if (original) this.report(st.seq?.range ?? st.flagsRange ?? st.arrow.range, 'information', 'retransmission', msg('info.retransmission', { line: original.line + 1 }));
       }
       return v;
     }
@@ -686,7 +688,7 @@ class Model {
       if (written) v = this.evalFree(st, 'seq', space, line, 'var.position', s.endpoint);
       if (!v) v = { origin: new Origin(space, `SND_${s.endpoint}`), offset: 0 };
       s.sndNxt = s.sndUna = v;
-      s.sndNxtReason = { id: 'reason.boundHere', line };
+      s.sndNxtReason.set('reason.boundHere', line);
       this.shown(draft, st, 'seq', v);
       return v;
     }
@@ -716,7 +718,7 @@ class Model {
 
     // Retransmission: the seq of an earlier segment with payload, SYN or FIN not yet acknowledged.
     if ((len > 0 || syn || fin) && !rst) {
-      let original: SentRecord | undefined;
+      let original: Segment | undefined;
       // The latest earlier segment with that seq; looking back a bounded distance keeps a document
       // with a huge unacknowledged window linear.
       for (let i = s.sent.length - 1; i >= Math.max(0, s.sent.length - RETRANSMISSION_LOOKBACK); i--) {
@@ -725,7 +727,7 @@ class Model {
       }
       if (original) {
         this.shown(draft, st, 'seq', value);
-        const o = original.segment;
+        const o = original;
         const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
         // Spurious when the receiver still holds every octet this segment carries.
         const end = add(value, len + (syn ? 1 : 0) + (fin ? 1 : 0));
@@ -753,10 +755,10 @@ class Model {
       const receiver = this.connection(s.endpoint, s.peer).side(s.peer);
       if (receiver.rcvNxt && same(receiver.rcvNxt, expected)) {
         receiver.rcvNxt = value;
-        receiver.rcvNxtReason = { id: 'reason.gapFilled', line };
+        receiver.rcvNxtReason.set('reason.gapFilled', line);
       }
       s.sndNxt = value;
-      s.sndNxtReason = { id: 'reason.gapFilled', line };
+      s.sndNxtReason.set('reason.gapFilled', line);
       return value;
     }
 
@@ -782,7 +784,7 @@ class Model {
     } else {
       expected = s.rcvNxt;
       // Written out only if the ack turns out wrong (most are right).
-      reasonLater = s.rcvNxtReason;
+      if (s.rcvNxtReason.id) reasonLater = s.rcvNxtReason;
     }
     if (!expected) {
       let v: SeqVal | undefined;
@@ -790,7 +792,7 @@ class Model {
       if (!v) v = { origin: new Origin(space, `SND_${s.peer}`), offset: 0 };
       if (!rst || !s.owedReset) {
         s.rcvNxt = v;
-        s.rcvNxtReason = { id: 'reason.boundHere', line };
+        s.rcvNxtReason.set('reason.boundHere', line);
       }
       this.shown(draft, st, 'ack', v);
       return v;
@@ -831,7 +833,7 @@ class Model {
 
   /** Why SND.NXT is what it is, for a seq message. */
   private sndReason(s: Tcb, len: number, syn: boolean, fin: boolean): Message {
-    const base = s.sndNxtReason ? reasonMessage(s.sndNxtReason) : msg('reason.sndNxt', { endpoint: s.endpoint });
+    const base = s.sndNxtReason.id ? reasonMessage(s.sndNxtReason) : msg('reason.sndNxt', { endpoint: s.endpoint });
     if (s.pureSince > 0 && len === 0 && !syn && !fin) return msg('reason.andPureAck', { reason: base });
     return base;
   }
@@ -973,20 +975,17 @@ class Model {
     }
     const end = add(seg.seq, occupies);
     if (occupies > 0) {
-      const rec: SentRecord = {
-        segment: seg, seq: seg.seq, end, waits: this.waits,
-        dataSeq: seg.syn && seg.len > 0 ? add(seg.seq, 1) : undefined,
-      };
-      s.sent.push(rec);
+      seg.end = end;
+      seg.waits = this.waits;
+      if (seg.syn && seg.len > 0) seg.dataSeq = add(seg.seq, 1);
+      s.sent.push(seg);
       const ahead = !s.sndNxt || (compare(end, s.sndNxt) ?? 1) > 0;
       if (ahead) {
         s.sndNxt = end;
         s.pureSince = 0;
-        s.sndNxtReason = seg.syn
-          ? { id: seg.len > 0 ? 'reason.synData' : 'reason.syn', line, len: seg.len }
-          : seg.fin && seg.len === 0
-            ? { id: 'reason.fin', line }
-            : { id: seg.fin ? 'reason.dataFin' : 'reason.data', line, from: seg.seq, len: seg.len, to: end };
+        if (seg.syn) s.sndNxtReason.set(seg.len > 0 ? 'reason.synData' : 'reason.syn', line, undefined, seg.len);
+        else if (seg.fin && seg.len === 0) s.sndNxtReason.set('reason.fin', line);
+        else s.sndNxtReason.set(seg.fin ? 'reason.dataFin' : 'reason.data', line, seg.seq, seg.len, end);
       }
     } else if (!seg.rst) {
       s.pureSince++;
@@ -1015,23 +1014,23 @@ class Model {
 
   /** Delivers every in-flight segment of one direction (sent by `sender`). */
   private flushQueue(conn: Connection, sender: string): void {
-    const q = conn.inFlight.get(sender);
-    if (!q || q.length === 0) return;
-    const segs = q.splice(0, q.length);
+    const q = conn.inFlightFrom(sender);
+    if (q.length === 0) return;
+    // Arriving never touches the queues: the segments arrive, then leave the queue.
+    for (let i = 0; i < q.length; i++) this.arrive(q[i], this.line);
+    q.length = 0;
     this.settle(conn);
-    for (const seg of segs) this.arrive(seg, this.line);
   }
 
   /** Forgets a connection as busy once nothing of it is in flight. */
   private settle(conn: Connection): void {
-    for (const q of conn.inFlight.values()) if (q.length > 0) return;
-    this.busy.delete(conn);
+    if (conn.settled) this.busy.delete(conn);
   }
 
   /** Delivers the in-flight segments from `sender` up to the last one the ack covers. */
   private flushCovered(conn: Connection, sender: string, ack: SeqVal): void {
-    const q = conn.inFlight.get(sender);
-    if (!q || q.length === 0) return;
+    const q = conn.inFlightFrom(sender);
+    if (q.length === 0) return;
     let last = -1;
     for (let i = 0; i < q.length; i++) {
       const s = q[i];
@@ -1041,9 +1040,9 @@ class Model {
       if (d !== undefined && d >= 0) last = i;
     }
     if (last < 0) return;
-    const segs = q.splice(0, last + 1);
+    for (let i = 0; i <= last; i++) this.arrive(q[i], this.line);
+    dropFront(q, last + 1);
     this.settle(conn);
-    for (const seg of segs) this.arrive(seg, this.line);
   }
 
   /** Delivers everything in flight towards one endpoint (a state line about it). */
@@ -1116,7 +1115,7 @@ class Model {
       if (seg.syn) {
         r.irs = seg.seq;
         r.rcvNxt = add(seg.seq, 1);
-        r.rcvNxtReason = { id: 'reason.syn', line };
+        r.rcvNxtReason.set('reason.syn', line);
         r.ackOwed = true;
         if (seg.wscale !== undefined) r.peerWscale = seg.wscale;
         if (seg.win !== undefined) r.sndWnd = seg.win; // never scaled on a SYN
@@ -1143,11 +1142,11 @@ class Model {
         return;
       }
       r.rcvNxt = seg.seq;
-      r.rcvNxtReason = { id: 'reason.boundHere', line };
+      r.rcvNxtReason.set('reason.boundHere', line);
     }
     if (!r.sndNxt && seg.ack && seg.ackNo) {
       r.sndNxt = r.sndUna = seg.ackNo;
-      r.sndNxtReason = { id: 'reason.boundHere', line };
+      r.sndNxtReason.set('reason.boundHere', line);
     }
     const occupies = seg.len + (seg.syn ? 1 : 0) + (seg.fin ? 1 : 0);
     const d = compare(seg.seq, r.rcvNxt);
@@ -1276,7 +1275,7 @@ class Model {
     const newData = Math.max(0, seg.len - skip);
     if (newData > 0) {
       const to = add(start, newData);
-      r.rcvNxtReason = { id: 'reason.data', line, from: start, len: newData, to };
+      r.rcvNxtReason.set('reason.data', line, start, newData, to);
       r.rcvNxt = to;
       r.ackOwed = true;
     }
@@ -1285,7 +1284,8 @@ class Model {
       const fd = compare(finAt, r.rcvNxt!);
       if (fd === 0 || fd === undefined) {
         r.rcvNxt = add(finAt, 1);
-        r.rcvNxtReason = seg.len > 0 ? { id: 'reason.dataFin', line, from: seg.seq, len: seg.len, to: r.rcvNxt } : { id: 'reason.fin', line };
+        if (seg.len > 0) r.rcvNxtReason.set('reason.dataFin', line, seg.seq, seg.len, r.rcvNxt);
+        else r.rcvNxtReason.set('reason.fin', line);
         r.ackOwed = true;
         const finAcked = r.finSeq && r.sndNxt && same(r.sndUna!, r.sndNxt);
         switch (r.state) {
@@ -1305,7 +1305,7 @@ class Model {
     r.passive = true;
     r.irs = seg.seq;
     r.rcvNxt = add(seg.seq, 1);
-    r.rcvNxtReason = { id: 'reason.syn', line };
+    r.rcvNxtReason.set('reason.syn', line);
     r.ackOwed = true;
     if (seg.wscale !== undefined) r.peerWscale = seg.wscale;
     if (seg.win !== undefined) r.sndWnd = seg.win;
@@ -1328,11 +1328,11 @@ class Model {
   private ackSent(r: Tcb, ack: SeqVal): void {
     let k = 0;
     while (k < r.sent.length) {
-      const d = compare(ack, r.sent[k].end);
+      const d = compare(ack, r.sent[k].end!);
       if (d !== undefined && d >= 0) k++;
       else break;
     }
-    if (k > 0) r.sent.splice(0, k);
+    if (k > 0) dropFront(r.sent, k);
   }
 
   /** RFC 9293 3.5.2: what the RST answering this segment must carry. */
@@ -1378,6 +1378,7 @@ class Model {
       line, from: F, to: T, syn: flags.syn, ack: hasAck, fin: flags.fin, rst: flags.rst,
       seq, ackNo, len: st.lenValue < 0 ? 0 : st.lenValue, win: st.winValue < 0 ? undefined : st.winValue,
       wscale: st.wscale?.number, old: true, remarks, fate: 'in-flight',
+      end: undefined, dataSeq: undefined, waits: undefined,
     };
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);
@@ -1452,7 +1453,7 @@ function addRemark(list: SegmentRemark[], x: SegmentRemark): void {
 
 /** The sentence for a reason, with its numbers written as the document would now. */
 function reasonMessage(r: Reason): Message {
-  return msg(r.id, { line: r.line + 1, len: r.len ?? 0, from: r.from ? show(r.from) : '', to: r.to ? show(r.to) : '' });
+  return msg(r.id, { line: r.line + 1, len: r.len, from: r.from ? show(r.from) : '', to: r.to ? show(r.to) : '' });
 }
 
 // -- fixes ---------------------------------------------------------------------------------------

@@ -94,6 +94,7 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
   const reuse = prev && prev.firstLine === firstLine ? prev : undefined;
   // Segment lines go into one table; a re-parse after an edit adds only the lines that changed.
   const table = new SegmentTable(reuse ? 16 : lines.length);
+  const parser = new LineParser(diagnostics, table);
   for (let i = 0; i < lines.length; i++) {
     let st: Statement | undefined;
     if (reuse && reuse.lines[i] === lines[i]) {
@@ -105,7 +106,7 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
       }
     } else {
       const before = diagnostics.length;
-      st = new LineParser(lines[i], firstLine + i, diagnostics, table).parse();
+      st = parser.read(lines[i], firstLine + i);
       if (diagnostics.length > before) diagsByLine[i] = diagnostics.slice(before);
     }
     byLine[i] = st;
@@ -117,12 +118,14 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
 }
 
 /**
- * Parses one line. Errors go to `out`; a line with an error yields no statement. After a segment
- * line, the parser holds where its tokens stand (SegmentPlaces).
+ * Parses lines, one at a time (`read`). Errors go to `out`; a line with an error yields no
+ * statement. After a segment line, the parser holds where its tokens stand (SegmentPlaces).
  */
 class LineParser implements SegmentPlaces {
+  private text = '';
+  private line = 0;
   private pos = 0;
-  readonly end: number;
+  end = 0;
   start = 0;
   senderEnd = 0;
   arrowStart = 0;
@@ -137,13 +140,18 @@ class LineParser implements SegmentPlaces {
   winStart = 0;
   winEnd = 0;
 
-  constructor(private readonly text: string, private readonly line: number, private readonly out: Diagnostic[], private readonly table: SegmentTable) {
-    this.end = commentStart(text);
-    // Trailing spaces before the comment are not part of the statement.
-    while (this.end > 0 && isSpace(text.charCodeAt(this.end - 1))) this.end--;
-  }
+  constructor(private readonly out: Diagnostic[], private readonly table: SegmentTable) {}
 
-  parse(): Statement | undefined {
+  /** Parses the line `text`, numbered `line`. */
+  read(text: string, line: number): Statement | undefined {
+    this.text = text;
+    this.line = line;
+    this.pos = 0;
+    this.flagsStart = this.seqStart = this.ackStart = -1;
+    let end = commentStart(text);
+    // Trailing spaces before the comment are not part of the statement.
+    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    this.end = end;
     this.skipSpaces();
     if (this.pos >= this.end) return undefined;
     try {
@@ -526,8 +534,8 @@ class LineParser implements SegmentPlaces {
 
 // A segment line's places: the line parsed again (only lines whose tokens someone reads).
 segmentPlaces.locate = (text, line) => {
-  const p = new LineParser(text, line, [], new SegmentTable(1));
-  p.parse();
+  const p = new LineParser([], new SegmentTable(1));
+  p.read(text, line);
   return p;
 };
 

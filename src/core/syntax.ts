@@ -165,11 +165,11 @@ const SEQ_WRITTEN = 1, ACK_WRITTEN = 2;
 export class SegmentTable {
   ints: Int32Array;
   numbers: Float64Array;
-  readonly texts: string[] = [];
-  readonly senders: string[] = [];
-  readonly receivers: string[] = [];
-  readonly seqVars: (string | undefined)[] = [];
-  readonly ackVars: (string | undefined)[] = [];
+  readonly texts: string[];
+  readonly senders: string[];
+  readonly receivers: string[];
+  readonly seqVars: (string | undefined)[];
+  readonly ackVars: (string | undefined)[];
   readonly rare = new Map<number, RareFields>();
   readonly places = new Map<number, SegmentPlaces>();
   readonly scratch = new SegmentRow();
@@ -179,6 +179,11 @@ export class SegmentTable {
     const n = Math.max(16, capacity);
     this.ints = new Int32Array(n * INTS);
     this.numbers = new Float64Array(n * NUMBERS);
+    this.texts = new Array<string>(n);
+    this.senders = new Array<string>(n);
+    this.receivers = new Array<string>(n);
+    this.seqVars = new Array<string | undefined>(n);
+    this.ackVars = new Array<string | undefined>(n);
   }
 
   /** Adds the scratch row as the segment line `line` with text `text`. */
@@ -205,11 +210,11 @@ export class SegmentTable {
     this.numbers[k + N_ACK] = s.ackOffset;
     this.numbers[k + N_LEN] = s.lenValue;
     this.numbers[k + N_WIN] = s.winValue;
-    this.texts.push(text);
-    this.senders.push(s.sender);
-    this.receivers.push(s.receiver);
-    this.seqVars.push(s.seqVar);
-    this.ackVars.push(s.ackVar);
+    this.texts[r] = text;
+    this.senders[r] = s.sender;
+    this.receivers[r] = s.receiver;
+    this.seqVars[r] = s.seqVar;
+    this.ackVars[r] = s.ackVar;
     if (s.mss || s.wscale || s.sackok || s.old) this.rare.set(r, { mss: s.mss, wscale: s.wscale, sackok: s.sackok, old: s.old });
     return new SegmentLine(this, r);
   }

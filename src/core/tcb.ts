@@ -29,31 +29,39 @@ export interface Segment {
   arrivedAt?: number;
   /** What happened to it at its receiver. */
   fate: 'in-flight' | 'held' | 'accepted' | 'dropped' | 'lost';
-}
-
-/** A segment this side sent that occupies sequence space (data, SYN or FIN), until acknowledged. */
-export interface SentRecord {
-  readonly segment: Segment;
-  /** The seq the segment was sent with. */
-  readonly seq: SeqVal;
-  /** For a SYN with data: where the data starts (ISS+1), which a retransmission may use. */
-  readonly dataSeq?: SeqVal;
+  // Set when it occupies sequence space (data, SYN or FIN) and waits in its sender's `sent` list:
   /** seq + len (+1 for SYN, +1 for FIN). */
-  readonly end: SeqVal;
+  end?: SeqVal;
+  /** For a SYN with data: where the data starts (ISS+1), which a retransmission may use. */
+  dataSeq?: SeqVal;
   /** How many `wait`s had passed when it was sent (time passed since, when fewer than now). */
-  readonly waits: number;
+  waits?: number;
 }
 
 /**
  * Why SND.NXT or RCV.NXT is what it is, for messages (`the SYN at line 1 takes one sequence
  * number`): a message id and its numbers, turned into a sentence only when a message needs it.
+ * Each TCB keeps one per number and rewrites it (it changes on nearly every segment).
  */
-export interface Reason {
-  readonly id: string;
-  readonly line: number;
-  readonly from?: SeqVal;
-  readonly to?: SeqVal;
-  readonly len?: number;
+export class Reason {
+  /** A message id, or '' while nothing is known. */
+  id = '';
+  line = 0;
+  from: SeqVal | undefined = undefined;
+  to: SeqVal | undefined = undefined;
+  len = 0;
+
+  set(id: string, line: number, from?: SeqVal, len = 0, to?: SeqVal): void {
+    this.id = id;
+    this.line = line;
+    this.from = from;
+    this.len = len;
+    this.to = to;
+  }
+
+  clear(): void {
+    this.set('', 0);
+  }
 }
 
 /** An answer this side owes: a RST (RFC 9293 3.5.2) for a segment it could not accept. */
@@ -82,8 +90,8 @@ export class Tcb {
   peerWscale?: number;
   /** The seq of this side's FIN, once sent. */
   finSeq?: SeqVal;
-  /** Unacknowledged segments that occupy sequence space. */
-  readonly sent: SentRecord[] = [];
+  /** Unacknowledged segments that occupy sequence space (each with its `end`). */
+  readonly sent: Segment[] = [];
   /** Out-of-order segments held until the gap before them fills. */
   readonly held: Segment[] = [];
   /** Something arrived that this side has not acknowledged yet. */
@@ -91,8 +99,8 @@ export class Tcb {
   owedReset?: OwedReset;
   /** Milliseconds spent in TIME-WAIT since entering or since the 2 MSL timer last restarted. */
   timeWaitMs = 0;
-  sndNxtReason?: Reason;
-  rcvNxtReason?: Reason;
+  readonly sndNxtReason = new Reason();
+  readonly rcvNxtReason = new Reason();
   /** Pure ACKs sent since SND.NXT last moved (a forgotten "ACKs take no sequence number"). */
   pureSince = 0;
 
@@ -121,7 +129,8 @@ export class Tcb {
     this.ackOwed = false;
     this.owedReset = undefined;
     this.timeWaitMs = 0;
-    this.sndNxtReason = this.rcvNxtReason = undefined;
+    this.sndNxtReason.clear();
+    this.rcvNxtReason.clear();
     this.pureSince = 0;
   }
 }
@@ -130,10 +139,34 @@ export class Tcb {
 export class Connection {
   /** A segment of this connection entered the model (the implicit-start rules apply before it). */
   started = false;
-  /** Segments in flight, per direction (key: sender), in the order sent. */
-  readonly inFlight = new Map<string, Segment[]>();
+  /** Segments in flight from a and from b, in the order sent. */
+  private readonly fromA: Segment[] = [];
+  private readonly fromB: Segment[] = [];
+  /** Which direction had a segment in flight first (the order `queues` lists them in). */
+  private bFirst: boolean | undefined = undefined;
 
   constructor(readonly a: Tcb, readonly b: Tcb) {}
+
+  /** The segments in flight from `sender`, in the order sent. */
+  inFlightFrom(sender: string): Segment[] {
+    return this.a.endpoint === sender ? this.fromA : this.fromB;
+  }
+
+  /** The list a segment sent now by `sender` goes into. */
+  queue(sender: string): Segment[] {
+    if (this.bFirst === undefined) this.bFirst = this.a.endpoint !== sender;
+    return this.inFlightFrom(sender);
+  }
+
+  /** Both directions' segments in flight, the direction used first first. */
+  queues(): Segment[][] {
+    return this.bFirst ? [this.fromB, this.fromA] : [this.fromA, this.fromB];
+  }
+
+  /** Nothing in flight either way. */
+  get settled(): boolean {
+    return this.fromA.length === 0 && this.fromB.length === 0;
+  }
 
   side(endpoint: string): Tcb {
     return this.a.endpoint === endpoint ? this.a : this.b;
@@ -142,10 +175,15 @@ export class Connection {
   other(endpoint: string): Tcb {
     return this.a.endpoint === endpoint ? this.b : this.a;
   }
+}
 
-  queue(sender: string): Segment[] {
-    let q = this.inFlight.get(sender);
-    if (!q) this.inFlight.set(sender, (q = []));
-    return q;
+/** Removes the first n items of a list in place (without making a list of them). */
+export function dropFront<T>(list: T[], n: number): void {
+  if (n >= list.length) {
+    list.length = 0;
+    return;
   }
+  // A few (a window's worth): shifting is cheapest; many: one splice keeps it linear.
+  if (n <= 8) for (let i = 0; i < n; i++) list.shift();
+  else list.splice(0, n);
 }
