@@ -8,6 +8,7 @@ import {
 } from './seqspace';
 import type { SeqVal } from './seqspace';
 import { ACK_BIT, FIN_BIT, RST_BIT, SYN_BIT, SegmentLine } from './syntax';
+import type { RareFields } from './syntax';
 import { Connection, Tcb, dropFront } from './tcb';
 import type { Reason, Segment } from './tcb';
 import type {
@@ -217,6 +218,13 @@ class Model {
 
   private statement(st: Statement): void {
     // parse() makes every segment a SegmentLine, which knows its line without making a range.
+    // Most lines are segments: outside `par` and without a timeline to record, straight there.
+    if (st instanceof SegmentLine && !this.record && !this.par) {
+      this.line = st.line;
+      this.statementCount++;
+      this.segment(st);
+      return;
+    }
     const line = st instanceof SegmentLine ? st.line : st.range.start.line;
     this.line = line;
     this.statementCount++;
@@ -456,27 +464,18 @@ class Model {
     const T = st.receiver;
     const eF = this.endpoint(F, line);
     const eT = this.endpoint(T, line);
-    const syn = (st.flagBits & SYN_BIT) !== 0;
-    const ackFlag = (st.flagBits & ACK_BIT) !== 0;
-    const fin = (st.flagBits & FIN_BIT) !== 0;
-    const rst = (st.flagBits & RST_BIT) !== 0;
-    const len = st.lenValue < 0 ? 0 : st.lenValue;
-    const ev = this.current;
-    let draft: SegmentDraft | undefined;
-    if (ev) {
-      this.involved.add(F).add(T);
-      draft = {
-        from: F, to: T, arrow: st.arrowKind, flags: flagList(st),
-        seq: { text: st.seqWritten ? st.exprText('seq') : '?', written: st.seqWritten },
-        len, win: st.winValue < 0 ? undefined : st.winValue,
-        options: st.mss || st.wscale || st.sackok
-          ? { mss: st.mss?.number, wscale: st.wscale?.number, sackok: st.sackok ? true : undefined }
-          : NO_OPTIONS,
-        old: !!st.old, label: st.labelText, inModel: true, remarks: [], parBlock: this.par?.index,
-      };
-      ev.segment = draft;
-      this.segmentDrafts[line] = draft;
-    }
+    // Each column is read once (the getters read the parse's table).
+    const flags = st.flagBits;
+    const syn = (flags & SYN_BIT) !== 0;
+    const ackFlag = (flags & ACK_BIT) !== 0;
+    const fin = (flags & FIN_BIT) !== 0;
+    const rst = (flags & RST_BIT) !== 0;
+    const lenValue = st.lenValue;
+    const len = lenValue < 0 ? 0 : lenValue;
+    const winValue = st.winValue;
+    const arrow = st.arrowKind;
+    const rare = st.rareFields;
+    const draft = this.current ? this.draft(st, line, len, winValue, rare) : undefined;
     this.segmentLines[line] = st;
     const remarks: SegmentRemark[] = draft ? draft.remarks : [];
 
@@ -485,21 +484,21 @@ class Model {
       if (draft) draft.inModel = false;
       return;
     }
-    if (st.old && st.arrowKind !== '->') {
-      this.report(st.old.range, 'error', 'old-arrow', msg('segment.oldArrow'));
+    if (rare?.old && arrow !== '->') {
+      this.report(rare.old.range, 'error', 'old-arrow', msg('segment.oldArrow'));
     }
     const conn = this.connection(F, T);
     const s = conn.side(F);
     const r = conn.side(T);
 
     // Options belong on SYNs.
-    if (!syn && (st.mss || st.wscale || st.sackok)) {
-      for (const f of [st.mss, st.wscale, st.sackok]) {
+    if (!syn && rare && (rare.mss || rare.wscale || rare.sackok)) {
+      for (const f of [rare.mss, rare.wscale, rare.sackok]) {
         if (f) this.report(f.range, 'error', 'option-not-on-syn', msg('segment.optionNotOnSyn', { option: f.name }), removeFix(f.range));
       }
     }
 
-    if (st.old) {
+    if (rare?.old) {
       this.oldDuplicate(st, draft, remarks, conn, { syn, ack: ackFlag, fin, rst });
       return;
     }
@@ -565,24 +564,41 @@ class Model {
 
     const seg: Segment = {
       line, from: F, to: T, syn, ack: hasAck, fin, rst, seq, ackNo, len,
-      win: st.winValue < 0 ? undefined : st.winValue, wscale: st.wscale?.number, old: false, remarks, fate: 'in-flight',
+      win: winValue < 0 ? undefined : winValue, wscale: rare?.wscale?.number, old: false, remarks, fate: 'in-flight',
       end: undefined, dataSeq: undefined, waits: undefined,
     };
     this.windowCheck(st, s, seg);
     this.afterSend(s, seg, remarks);
 
     // Arrival.
-    if (st.arrowKind === '-x') {
+    if (arrow === '-x') {
       seg.fate = 'lost';
-    } else if (this.par && st.arrowKind === '->') {
+    } else if (this.par && arrow === '->') {
       this.par.pending.push(seg);
-    } else if (st.arrowKind === '~>') {
+    } else if (arrow === '~>') {
       conn.queue(F).push(seg);
       this.busy.add(conn);
     } else {
       this.flushQueue(conn, F);
       this.arrive(seg, line);
     }
+  }
+
+  /** The timeline's record of a segment line (when recording). */
+  private draft(st: SegmentLine, line: number, len: number, winValue: number, rare: RareFields | undefined): SegmentDraft {
+    this.involved.add(st.sender).add(st.receiver);
+    const draft: SegmentDraft = {
+      from: st.sender, to: st.receiver, arrow: st.arrowKind, flags: flagList(st),
+      seq: { text: st.seqWritten ? st.exprText('seq') : '?', written: st.seqWritten },
+      len, win: winValue < 0 ? undefined : winValue,
+      options: rare && (rare.mss || rare.wscale || rare.sackok)
+        ? { mss: rare.mss?.number, wscale: rare.wscale?.number, sackok: rare.sackok ? true : undefined }
+        : NO_OPTIONS,
+      old: !!rare?.old, label: st.labelText, inModel: true, remarks: [], parBlock: this.par?.index,
+    };
+    this.current!.segment = draft;
+    this.segmentDrafts[line] = draft;
+    return draft;
   }
 
   /** Rule 4: reports a segment the sender's state does not allow; true when allowed. */
@@ -944,7 +960,7 @@ class Model {
   /** Updates the sender's TCB for a segment it sent. */
   private afterSend(s: Tcb, seg: Segment, remarks: SegmentRemark[]): void {
     const line = seg.line;
-    if (seg.ack && seg.ackNo && s.rcvNxt && compare(seg.ackNo, s.rcvNxt) !== undefined && compare(seg.ackNo, s.rcvNxt)! >= 0) s.ackOwed = false;
+    if (seg.ack && seg.ackNo && s.rcvNxt && (compare(seg.ackNo, s.rcvNxt) ?? -1) >= 0) s.ackOwed = false;
     if (seg.rst) {
       const answering = s.owedReset;
       s.owedReset = undefined;
@@ -1069,7 +1085,7 @@ class Model {
     if (draft && atLine !== seg.line) draft.arrivedAtLine = atLine;
     if (atLine !== seg.line) {
       if (this.current) push(this.current, 'arrivals', seg.line);
-      this.involved.add(seg.to);
+      if (this.current) this.involved.add(seg.to);
     }
     seg.fate = 'accepted';
     const line = seg.line;

@@ -11,6 +11,8 @@ import type {
 } from './types';
 
 const TWO_32 = 4294967296;
+/** 16^k: where the k-th flag goes in SegmentRow.flagOrder. */
+const FLAG_PLACE = [1, 16, 256, 4096, 65536, 1048576, 16777216, 268435456];
 const KEYWORDS = new Set(['title', 'participant', 'par', 'end', 'wait', 'msl', 'note']);
 
 /** Accepted spellings of state names, after upper-casing and `_` -> `-`. */
@@ -49,7 +51,8 @@ export function diagnostic(
 
 /** Splits text into lines the way editors count them (\r\n, \r or \n). */
 export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  // Without a \r, a plain split (several times faster than the pattern).
+  return text.indexOf('\r') < 0 ? text.split('\n') : text.split(/\r\n|\r|\n/);
 }
 
 /** Where the comment starts on a line (or the line's length): `#` outside a paired `"..."`. */
@@ -93,7 +96,7 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
   const prev = previous && lineCaches.get(previous);
   const reuse = prev && prev.firstLine === firstLine ? prev : undefined;
   // Segment lines go into one table; a re-parse after an edit adds only the lines that changed.
-  const table = new SegmentTable(reuse ? 16 : lines.length);
+  const table = new SegmentTable(reuse ? 16 : lines.length, lines);
   const parser = new LineParser(diagnostics, table);
   for (let i = 0; i < lines.length; i++) {
     let st: Statement | undefined;
@@ -106,7 +109,7 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
       }
     } else {
       const before = diagnostics.length;
-      st = parser.read(lines[i], firstLine + i);
+      st = parser.read(lines[i], firstLine + i, i);
       if (diagnostics.length > before) diagsByLine[i] = diagnostics.slice(before);
     }
     byLine[i] = st;
@@ -124,6 +127,7 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
 class LineParser implements SegmentPlaces {
   private text = '';
   private line = 0;
+  private index = 0;
   private pos = 0;
   end = 0;
   start = 0;
@@ -142,10 +146,11 @@ class LineParser implements SegmentPlaces {
 
   constructor(private readonly out: Diagnostic[], private readonly table: SegmentTable) {}
 
-  /** Parses the line `text`, numbered `line`. */
-  read(text: string, line: number): Statement | undefined {
+  /** Parses the line `text`, numbered `line`, which is item `index` of the table's lines. */
+  read(text: string, line: number, index: number): Statement | undefined {
     this.text = text;
     this.line = line;
+    this.index = index;
     this.pos = 0;
     this.flagsStart = this.seqStart = this.ackStart = -1;
     let end = commentStart(text);
@@ -349,6 +354,7 @@ class LineParser implements SegmentPlaces {
     const seg = this.table.scratch;
     seg.reset();
     this.start = start;
+    seg.start = start;
     seg.end = this.end;
     seg.sender = body.slice(start, senderEnd);
     this.senderEnd = senderEnd;
@@ -446,7 +452,7 @@ class LineParser implements SegmentPlaces {
           this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: FLAGS[word] });
         } else {
           seg.flagBits |= bit;
-          seg.flagOrder += (word + 1) * 16 ** seg.flagCount;
+          seg.flagOrder += (word + 1) * FLAG_PLACE[seg.flagCount];
           seg.flagCount++;
         }
         if (this.flagsStart < 0) this.flagsStart = wStart;
@@ -457,7 +463,7 @@ class LineParser implements SegmentPlaces {
       const we = wordEndIn(body, wStart, bodyEnd);
       this.fail(wStart, we, 'syntax.unknownWord', { found: body.slice(wStart, we) });
     }
-    return this.table.add(body, this.line);
+    return this.table.add(this.index, this.line);
   }
 
   /** The variable and offset of the expression `expr` read last. */
@@ -533,9 +539,12 @@ class LineParser implements SegmentPlaces {
 }
 
 // A segment line's places: the line parsed again (only lines whose tokens someone reads).
+const locateTable = new SegmentTable(1, []);
 segmentPlaces.locate = (text, line) => {
-  const p = new LineParser([], new SegmentTable(1));
-  p.read(text, line);
+  locateTable.clear();
+  locateTable.lines = [text];
+  const p = new LineParser([], locateTable);
+  p.read(text, line, 0);
   return p;
 };
 

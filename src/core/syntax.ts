@@ -33,10 +33,13 @@ export function plainRange(r: Range): Range {
 export const WORD_SEQ = 8, WORD_ACK = 9, WORD_LEN = 10, WORD_WIN = 11, WORD_MSS = 12, WORD_WSCALE = 13,
   WORD_SACKOK = 14, WORD_OLD = 15, WORD_UNKNOWN = -1;
 const FIELD_WORDS = ['seq', 'ack', 'len', 'win', 'mss', 'wscale', 'sackok', 'old'] as const;
-const WORDS = new Map<number, number>();
-FLAGS.forEach((f, i) => WORDS.set(codeOf(f), i));
+// Every word of three letters has a slot here (27^3 codes); the two of six letters are compared.
+const WORDS3 = new Int8Array(27 * 27 * 27).fill(WORD_UNKNOWN);
+FLAGS.forEach((f, i) => { WORDS3[codeOf(f)] = i; });
 // `ack` is both a flag and a field: the flag's number stands for both (see fieldWord).
-FIELD_WORDS.forEach((w, i) => { if (!WORDS.has(codeOf(w))) WORDS.set(codeOf(w), WORD_SEQ + i); });
+FIELD_WORDS.forEach((w, i) => { if (w.length === 3 && WORDS3[codeOf(w)] === WORD_UNKNOWN) WORDS3[codeOf(w)] = WORD_SEQ + i; });
+const WSCALE = codeOf('wscale');
+const SACKOK = codeOf('sackok');
 
 function codeOf(word: string): number {
   return letterCode(word, 0, word.length);
@@ -56,8 +59,12 @@ export function letterCode(s: string, from: number, to: number): number {
 
 /** Which word of a segment line `s[from, to)` is (a flag index, a WORD_ constant, or WORD_UNKNOWN). */
 export function wordAt(s: string, from: number, to: number): number {
+  const n = to - from;
+  if (n !== 3 && n !== 6) return WORD_UNKNOWN;
   const h = letterCode(s, from, to);
-  return h < 0 ? WORD_UNKNOWN : WORDS.get(h) ?? WORD_UNKNOWN;
+  if (h < 0) return WORD_UNKNOWN;
+  if (n === 3) return WORDS3[h];
+  return h === WSCALE ? WORD_WSCALE : h === SACKOK ? WORD_SACKOK : WORD_UNKNOWN;
 }
 
 /** A word read before `=`: the ACK flag's number there means the ack field. */
@@ -100,7 +107,8 @@ export const segmentPlaces: { locate: (text: string, line: number) => SegmentPla
 
 /** A segment line's values while the parser reads it (one per parse, reused line after line). */
 export class SegmentRow {
-  /** Where the statement ends (before trailing spaces and the comment). */
+  /** Where the statement starts, and ends (before trailing spaces and the comment). */
+  start = 0;
   end = 0;
   sender = '';
   arrowKind: Arrow = '->';
@@ -131,7 +139,7 @@ export class SegmentRow {
   labelStart = -1;
 
   reset(): void {
-    this.end = 0; this.sender = ''; this.arrowKind = '->'; this.receiver = '';
+    this.start = 0; this.end = 0; this.sender = ''; this.arrowKind = '->'; this.receiver = '';
     this.flagBits = 0; this.flagOrder = 0; this.flagCount = 0;
     this.seqWritten = false; this.seqVar = undefined; this.seqOffset = 0; this.seqExprStart = 0; this.seqEnd = 0;
     this.ackWritten = false; this.ackVar = undefined; this.ackOffset = 0; this.ackExprStart = 0; this.ackEnd = 0;
@@ -142,7 +150,7 @@ export class SegmentRow {
 }
 
 /** Options and `old`: rare, kept aside. */
-interface RareFields {
+export interface RareFields {
   readonly mss?: SegmentField;
   readonly wscale?: SegmentField;
   readonly sackok?: SegmentField;
@@ -152,7 +160,8 @@ interface RareFields {
 const ARROWS: readonly Arrow[] = ['->', '~>', '-x'];
 // Columns of SegmentTable.ints (one row of INTS per segment line).
 const I_LINE = 0, I_END = 1, I_ARROW = 2, I_FLAG_BITS = 3, I_FLAG_ORDER = 4, I_FLAG_COUNT = 5, I_WRITTEN = 6,
-  I_SEQ_START = 7, I_SEQ_END = 8, I_ACK_START = 9, I_ACK_END = 10, I_LABEL = 11, INTS = 12;
+  I_SEQ_START = 7, I_SEQ_END = 8, I_ACK_START = 9, I_ACK_END = 10, I_LABEL = 11, I_TEXT = 12, I_SENDER = 13,
+  I_RECEIVER = 14, I_SEQ_VAR = 15, I_ACK_VAR = 16, I_START = 17, INTS = 18;
 // Columns of SegmentTable.numbers: values that may need all 32 bits unsigned (or -1 for absent).
 const N_SEQ = 0, N_ACK = 1, N_LEN = 2, N_WIN = 3, NUMBERS = 4;
 const SEQ_WRITTEN = 1, ACK_WRITTEN = 2;
@@ -165,35 +174,30 @@ const SEQ_WRITTEN = 1, ACK_WRITTEN = 2;
 export class SegmentTable {
   ints: Int32Array;
   numbers: Float64Array;
-  readonly texts: string[];
-  readonly senders: string[];
-  readonly receivers: string[];
-  readonly seqVars: (string | undefined)[];
-  readonly ackVars: (string | undefined)[];
+  /** Endpoint and variable names, each once (the columns hold their index, or -1). */
+  readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
   readonly rare = new Map<number, RareFields>();
   readonly places = new Map<number, SegmentPlaces>();
   readonly scratch = new SegmentRow();
   private rows = 0;
 
-  constructor(capacity: number) {
+  /** `lines`: the parse's lines (a row keeps the index of its line's text). */
+  constructor(capacity: number, public lines: readonly string[]) {
     const n = Math.max(16, capacity);
     this.ints = new Int32Array(n * INTS);
     this.numbers = new Float64Array(n * NUMBERS);
-    this.texts = new Array<string>(n);
-    this.senders = new Array<string>(n);
-    this.receivers = new Array<string>(n);
-    this.seqVars = new Array<string | undefined>(n);
-    this.ackVars = new Array<string | undefined>(n);
   }
 
-  /** Adds the scratch row as the segment line `line` with text `text`. */
-  add(text: string, line: number): SegmentLine {
+  /** Adds the scratch row as the segment line `line`, whose text is lines[index]. */
+  add(index: number, line: number): SegmentLine {
     const r = this.rows++;
     if (r * INTS >= this.ints.length) this.grow();
     const s = this.scratch;
     const i = r * INTS;
     const ints = this.ints;
     ints[i + I_LINE] = line;
+    ints[i + I_START] = s.start;
     ints[i + I_END] = s.end;
     ints[i + I_ARROW] = s.arrowKind === '->' ? 0 : s.arrowKind === '~>' ? 1 : 2;
     ints[i + I_FLAG_BITS] = s.flagBits;
@@ -205,18 +209,43 @@ export class SegmentTable {
     ints[i + I_ACK_START] = s.ackExprStart;
     ints[i + I_ACK_END] = s.ackEnd;
     ints[i + I_LABEL] = s.labelStart;
+    ints[i + I_TEXT] = index;
+    ints[i + I_SENDER] = this.nameId(s.sender);
+    ints[i + I_RECEIVER] = this.nameId(s.receiver);
+    ints[i + I_SEQ_VAR] = s.seqVar === undefined ? -1 : this.nameId(s.seqVar);
+    ints[i + I_ACK_VAR] = s.ackVar === undefined ? -1 : this.nameId(s.ackVar);
     const k = r * NUMBERS;
     this.numbers[k + N_SEQ] = s.seqOffset;
     this.numbers[k + N_ACK] = s.ackOffset;
     this.numbers[k + N_LEN] = s.lenValue;
     this.numbers[k + N_WIN] = s.winValue;
-    this.texts[r] = text;
-    this.senders[r] = s.sender;
-    this.receivers[r] = s.receiver;
-    this.seqVars[r] = s.seqVar;
-    this.ackVars[r] = s.ackVar;
     if (s.mss || s.wscale || s.sackok || s.old) this.rare.set(r, { mss: s.mss, wscale: s.wscale, sackok: s.sackok, old: s.old });
     return new SegmentLine(this, r);
+  }
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  /** The name in column `column` of row `row` (undefined for -1). */
+  name(row: number, column: number): string | undefined {
+    const id = this.ints[row * INTS + column];
+    return id < 0 ? undefined : this.names[id];
+  }
+
+  /** Forgets every row (a table used over and over for one line at a time). */
+  clear(): void {
+    this.rows = 0;
+    this.names.length = 0;
+    this.nameIds.clear();
+    this.rare.clear();
+    this.places.clear();
   }
 
   private grow(): void {
@@ -242,8 +271,8 @@ export class SegmentLine implements SegmentStatement {
   get line(): number { return this.table.ints[this.row * INTS + I_LINE]; }
   /** Where the statement ends (before trailing spaces and the comment). */
   get end(): number { return this.table.ints[this.row * INTS + I_END]; }
-  get sender(): string { return this.table.senders[this.row]; }
-  get receiver(): string { return this.table.receivers[this.row]; }
+  get sender(): string { return this.table.name(this.row, I_SENDER)!; }
+  get receiver(): string { return this.table.name(this.row, I_RECEIVER)!; }
   get arrowKind(): Arrow { return ARROWS[this.table.ints[this.row * INTS + I_ARROW]]; }
   /** One bit per flag (bit i: FLAGS[i]). */
   get flagBits(): number { return this.table.ints[this.row * INTS + I_FLAG_BITS]; }
@@ -251,10 +280,10 @@ export class SegmentLine implements SegmentStatement {
   get flagOrder(): number { return this.table.ints[this.row * INTS + I_FLAG_ORDER] >>> 0; }
   get flagCount(): number { return this.table.ints[this.row * INTS + I_FLAG_COUNT]; }
   get seqWritten(): boolean { return (this.table.ints[this.row * INTS + I_WRITTEN] & SEQ_WRITTEN) !== 0; }
-  get seqVar(): string | undefined { return this.table.seqVars[this.row]; }
+  get seqVar(): string | undefined { return this.table.name(this.row, I_SEQ_VAR); }
   get seqOffset(): number { return this.table.numbers[this.row * NUMBERS + N_SEQ]; }
   get ackWritten(): boolean { return (this.table.ints[this.row * INTS + I_WRITTEN] & ACK_WRITTEN) !== 0; }
-  get ackVar(): string | undefined { return this.table.ackVars[this.row]; }
+  get ackVar(): string | undefined { return this.table.name(this.row, I_ACK_VAR); }
   get ackOffset(): number { return this.table.numbers[this.row * NUMBERS + N_ACK]; }
   /** len= and win=: value, or -1 when absent. */
   get lenValue(): number { return this.table.numbers[this.row * NUMBERS + N_LEN]; }
@@ -263,13 +292,14 @@ export class SegmentLine implements SegmentStatement {
   get wscale(): SegmentField | undefined { return this.rareFields?.wscale; }
   get sackok(): SegmentField | undefined { return this.rareFields?.sackok; }
   get old(): SegmentField | undefined { return this.rareFields?.old; }
-  private get rareFields(): RareFields | undefined {
+  /** Options and `old`, when the line has any (rare). */
+  get rareFields(): RareFields | undefined {
     const rare = this.table.rare;
     return rare.size === 0 ? undefined : rare.get(this.row);
   }
   /** Where the label's text starts (-1 when none). */
   get labelStart(): number { return this.table.ints[this.row * INTS + I_LABEL]; }
-  private get text(): string { return this.table.texts[this.row]; }
+  private get text(): string { return this.table.lines[this.table.ints[this.row * INTS + I_TEXT]]; }
   private get seqExprStart(): number { return this.table.ints[this.row * INTS + I_SEQ_START]; }
   private get seqEnd(): number { return this.table.ints[this.row * INTS + I_SEQ_END]; }
   private get ackExprStart(): number { return this.table.ints[this.row * INTS + I_ACK_START]; }
@@ -281,8 +311,10 @@ export class SegmentLine implements SegmentStatement {
     return p;
   }
 
-  get range(): Range { return new LineRange(this.line, this.places.start, this.end); }
-  get from(): Token { return new LineToken(this.sender, this.line, this.places.start, this.places.senderEnd); }
+  get range(): Range { return new LineRange(this.line, this.start, this.end); }
+  /** Where the statement starts. */
+  get start(): number { return this.table.ints[this.row * INTS + I_START]; }
+  get from(): Token { return new LineToken(this.sender, this.line, this.start, this.places.senderEnd); }
   get to(): Token { return new LineToken(this.receiver, this.line, this.places.receiverStart, this.places.receiverEnd); }
   get arrow(): Token<Arrow> { return new LineToken(this.arrowKind, this.line, this.places.arrowStart, this.places.arrowStart + 2); }
   get flagsRange(): Range | undefined {
