@@ -46,6 +46,33 @@ describe('parser', () => {
       assert.equal(s.label!.value, '2nd wave');
     });
 
+    it('keeps a segment compact and makes the same tokens when read: repeated flags, a variable spelt like a flag', () => {
+      const line = 'C->S syn ACK SYN win=5 seq=ack+2 ack = fin len=3 mss=1460 : "quoted: label"';
+      const p = parse(line);
+      assert.deepEqual(p.diagnostics.map((d) => [d.code, cut(line, d.range)]), [['duplicate-flag', 'SYN']]);
+      const s = p.statements[0] as SegmentStatement;
+      assert.deepEqual(s.flags.map((f) => [f.value, cut(line, f.range)]), [['SYN', 'syn'], ['ACK', 'ACK']]);
+      assert.equal(cut(line, s.flagsRange!), 'syn ACK SYN');
+      assert.deepEqual([s.seq!.expr!.variable, s.seq!.expr!.offset, s.seq!.expr!.text, cut(line, s.seq!.range)], ['ack', 2, 'ack+2', 'seq=ack+2']);
+      assert.deepEqual([s.ack!.expr!.variable, cut(line, s.ack!.range), cut(line, s.ack!.expr!.range)], ['fin', 'ack = fin', 'fin']);
+      assert.deepEqual([s.len!.number, cut(line, s.len!.range), s.win!.number, cut(line, s.win!.range)], [3, 'len=3', 5, 'win=5']);
+      assert.deepEqual([s.mss!.number, cut(line, s.mss!.range)], [1460, 'mss=1460']);
+      assert.equal(s.label!.value, 'quoted: label');
+      assert.equal(cut(line, s.range), line);
+      // The plain form (what leaves the core) holds the same.
+      const plain = JSON.parse(JSON.stringify(s));
+      assert.deepEqual(plain.flags.map((f: { value: string }) => f.value), ['SYN', 'ACK']);
+      assert.deepEqual(plain.seq.range, { start: { line: 0, character: 23 }, end: { line: 0, character: 32 } });
+      assert.equal(plain.label.value, 'quoted: label');
+    });
+
+    it('numbers near 2^32 and sums past it are read modulo 2^32', () => {
+      const s = seg('C->S ACK seq=4294967295 ack=x+4294967295+2');
+      assert.equal(s.seq!.expr!.offset, 4294967295);
+      assert.deepEqual([s.ack!.expr!.variable, s.ack!.expr!.offset], ['x', 1]);
+      assert.equal(seg('C->S ACK seq=5-7').seq!.expr!.offset, 4294967294);
+    });
+
     it('accepts every flag spelling: spaces, comma, plus, bar, hyphen, any case', () => {
       for (const f of ['SYN ACK', 'SYN,ACK', 'SYN+ACK', 'SYN-ACK', 'syn|ack', 'Syn, Ack']) {
         assert.deepEqual(seg(`S->C ${f} seq=y ack=x+1`).flags.map((t) => t.value), ['SYN', 'ACK'], f);
