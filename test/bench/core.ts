@@ -61,6 +61,9 @@ export function run(): void {
   console.log(`  median ${median.toFixed(0)} ms, best ${best.toFixed(0)} ms over ${times.length} runs`);
   console.log(`  throughput: ${Math.round(segments / (median / 1000)).toLocaleString('en-US')} segments/s (median), ${Math.round(segments / (best / 1000)).toLocaleString('en-US')} segments/s (best)`);
   console.log(`  peak memory (RSS): ${(peak / 1048576).toFixed(0)} MB`);
+  // The timeline (every line's states and numbers, for the diagram and the hover) is made when first read.
+  const withTimeline = time(() => void analyze(text).timeline.events.length, 5);
+  console.log(`  with the timeline as well: median ${withTimeline.toFixed(0)} ms, ${Math.round(segments / (withTimeline / 1000)).toLocaleString('en-US')} segments/s`);
 }
 
 /** Median wall time of a few runs of f, in ms. */
