@@ -1,5 +1,5 @@
 // Link layer -> IPv4/IPv6 -> TCP. Frames that carry no TCP are skipped and counted, never fatal.
-import type { Frame } from './reader';
+import type { Frame, FrameAt } from './reader';
 
 /** TCP header flags (RFC 9293 section 3.1, plus ECE/CWR of RFC 3168). */
 export const TCP_FIN = 0x01;
@@ -44,67 +44,87 @@ export type DecodeResult = TcpPacket | { readonly skip: SkipReason; readonly det
 
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
-const ETHERTYPE_VLAN = new Set([0x8100, 0x88a8, 0x9100]);
 const IPPROTO_TCP = 6;
 
 /** Decodes one frame down to its TCP header. */
 export function decodeFrame(frame: Frame): DecodeResult {
-  const d = frame.data;
-  const ip = ipStart(frame.linkType, d);
-  if (typeof ip === 'string') return ip === 'unknown-link-type' ? { skip: ip, detail: String(frame.linkType) } : { skip: ip };
-  if (ip.offset >= d.length) return { skip: 'truncated' };
-  const version = d[ip.offset] >> 4;
-  if (ip.kind === 4 || (ip.kind === 0 && version === 4)) return decodeIPv4(frame, d, ip.offset);
-  if (ip.kind === 6 || (ip.kind === 0 && version === 6)) return decodeIPv6(frame, d, ip.offset);
+  return decodeFrameAt({
+    number: frame.number, linkType: frame.linkType, seconds: frame.seconds, nanos: frame.nanos,
+    originalLength: frame.originalLength, bytes: frame.data, start: 0, end: frame.data.length,
+  });
+}
+
+/** Decodes a frame in place in the file's bytes (positions below are indexes into `f.bytes`). */
+export function decodeFrameAt(f: FrameAt): DecodeResult {
+  const d = f.bytes;
+  const s = f.start;
+  const length = f.end - s;
+  // Where the IP header starts, and its version: 4, 6, 0 ("look at the version nibble") or -1 (not IP).
+  let ip: number;
+  let version: number;
+  switch (f.linkType) {
+    case 1: { // Ethernet, with any number of 802.1Q / 802.1ad tags
+      let p = 12;
+      let type: number;
+      for (;;) {
+        if (p + 2 > length) return { skip: 'truncated' };
+        type = (d[s + p] << 8) | d[s + p + 1];
+        if (type !== 0x8100 && type !== 0x88a8 && type !== 0x9100) break; // VLAN tags
+        p += 4;
+      }
+      ip = s + p + 2;
+      version = etherIpVersion(type);
+      break;
+    }
+    case 113: // Linux cooked capture v1: protocol at offset 14
+      if (length < 16) return { skip: 'truncated' };
+      ip = s + 16;
+      version = etherIpVersion((d[s + 14] << 8) | d[s + 15]);
+      break;
+    case 276: // Linux cooked capture v2: protocol at offset 0
+      if (length < 20) return { skip: 'truncated' };
+      ip = s + 20;
+      version = etherIpVersion((d[s] << 8) | d[s + 1]);
+      break;
+    case 101: case 12: case 14: // raw IP (12 and 14 are DLT_RAW on some systems)
+      ip = s;
+      version = 0;
+      break;
+    case 228: ip = s; version = 4; break;
+    case 229: ip = s; version = 6; break;
+    case 0: case 108: { // BSD loopback: a 4-byte address family, host order (0) or network order (108)
+      if (length < 4) return { skip: 'truncated' };
+      const family = f.linkType === 108
+        ? ((d[s] << 24) | (d[s + 1] << 16) | (d[s + 2] << 8) | d[s + 3]) >>> 0
+        : Math.min(d[s] | (d[s + 1] << 8) | (d[s + 2] << 16) | (d[s + 3] << 24), ((d[s] << 24) | (d[s + 1] << 16) | (d[s + 2] << 8) | d[s + 3]) >>> 0);
+      ip = s + 4;
+      if (family === 2) version = 4;
+      else if (family === 10 || family === 24 || family === 28 || family === 30) version = 6;
+      else return { skip: 'not-ip' };
+      break;
+    }
+    default:
+      return { skip: 'unknown-link-type', detail: String(f.linkType) };
+  }
+  if (version === -1) return { skip: 'not-ip' };
+  if (ip >= f.end) return { skip: 'truncated' };
+  if (version === 0) version = d[ip] >> 4;
+  if (version === 4) return decodeIPv4(f, ip);
+  if (version === 6) return decodeIPv6(f, ip);
   return { skip: 'not-ip' };
 }
 
-/** Where the IP header starts; kind 0 means "look at the version nibble". */
-function ipStart(linkType: number, d: Uint8Array): { offset: number; kind: 0 | 4 | 6 } | SkipReason {
-  switch (linkType) {
-    case 1: { // Ethernet, with any number of 802.1Q / 802.1ad tags
-      let p = 12;
-      for (;;) {
-        if (p + 2 > d.length) return 'truncated';
-        const type = (d[p] << 8) | d[p + 1];
-        if (ETHERTYPE_VLAN.has(type)) { p += 4; continue; }
-        return etherKind(type, p + 2);
-      }
-    }
-    case 113: { // Linux cooked capture v1: protocol at offset 14
-      if (d.length < 16) return 'truncated';
-      return etherKind((d[14] << 8) | d[15], 16);
-    }
-    case 276: { // Linux cooked capture v2: protocol at offset 0
-      if (d.length < 20) return 'truncated';
-      return etherKind((d[0] << 8) | d[1], 20);
-    }
-    case 101: case 12: case 14: // raw IP (12 and 14 are DLT_RAW on some systems)
-      return { offset: 0, kind: 0 };
-    case 228: return { offset: 0, kind: 4 };
-    case 229: return { offset: 0, kind: 6 };
-    case 0: case 108: { // BSD loopback: a 4-byte address family, host order (0) or network order (108)
-      if (d.length < 4) return 'truncated';
-      const family = linkType === 108
-        ? ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0
-        : Math.min(d[0] | (d[1] << 8) | (d[2] << 16) | (d[3] << 24), ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0);
-      if (family === 2) return { offset: 4, kind: 4 };
-      if (family === 10 || family === 24 || family === 28 || family === 30) return { offset: 4, kind: 6 };
-      return 'not-ip';
-    }
-    default:
-      return 'unknown-link-type';
-  }
+/** The IP version an EtherType carries: 4, 6, or -1 (not IP). */
+function etherIpVersion(type: number): number {
+  if (type === ETHERTYPE_IPV4) return 4;
+  if (type === ETHERTYPE_IPV6) return 6;
+  return -1;
 }
 
-function etherKind(type: number, offset: number): { offset: number; kind: 4 | 6 } | SkipReason {
-  if (type === ETHERTYPE_IPV4) return { offset, kind: 4 };
-  if (type === ETHERTYPE_IPV6) return { offset, kind: 6 };
-  return 'not-ip';
-}
-
-function decodeIPv4(frame: Frame, d: Uint8Array, p: number): DecodeResult {
-  if (p + 20 > d.length) return { skip: 'truncated' };
+function decodeIPv4(f: FrameAt, p: number): DecodeResult {
+  const d = f.bytes;
+  const end = f.end;
+  if (p + 20 > end) return { skip: 'truncated' };
   if (d[p] >> 4 !== 4) return { skip: 'bad-header', detail: 'IPv4 version' };
   const ihl = (d[p] & 0x0f) * 4;
   if (ihl < 20) return { skip: 'bad-header', detail: 'IPv4 header length' };
@@ -112,39 +132,41 @@ function decodeIPv4(frame: Frame, d: Uint8Array, p: number): DecodeResult {
   const fragmentOffset = ((d[p + 6] & 0x1f) << 8) | d[p + 7];
   if (fragmentOffset !== 0) return { skip: 'fragment' };
   if (d[p + 9] !== IPPROTO_TCP) return { skip: 'not-tcp' };
-  if (p + ihl > d.length) return { skip: 'truncated' };
+  if (p + ihl > end) return { skip: 'truncated' };
   // Total length 0 happens with TCP segmentation offload: the frame's length is the truth then.
-  const ipLength = totalLength === 0 ? frame.originalLength - p : totalLength;
+  const ipLength = totalLength === 0 ? f.originalLength - (p - f.start) : totalLength;
   if (ipLength < ihl) return { skip: 'bad-header', detail: 'IPv4 total length' };
-  return decodeTcp(frame, d, p + ihl, ipLength - ihl, 4, ipv4Text(d, p + 12), ipv4Text(d, p + 16));
+  return decodeTcp(f, p + ihl, ipLength - ihl, 4, ipv4Text(d, p + 12), ipv4Text(d, p + 16));
 }
 
-function decodeIPv6(frame: Frame, d: Uint8Array, p: number): DecodeResult {
-  if (p + 40 > d.length) return { skip: 'truncated' };
+function decodeIPv6(f: FrameAt, p: number): DecodeResult {
+  const d = f.bytes;
+  const end = f.end;
+  if (p + 40 > end) return { skip: 'truncated' };
   const payloadLength = (d[p + 4] << 8) | d[p + 5];
   let next = d[p + 6];
   let q = p + 40;
   // Remaining octets after the fixed header; 0 with a jumbo payload or offload: trust the frame.
-  let remaining = payloadLength === 0 ? frame.originalLength - q : payloadLength;
+  let remaining = payloadLength === 0 ? f.originalLength - (q - f.start) : payloadLength;
   for (let guard = 0; guard < 16; guard++) {
     if (next === IPPROTO_TCP) {
-      return decodeTcp(frame, d, q, remaining, 6, ipv6Text(d, p + 8), ipv6Text(d, p + 24));
+      return decodeTcp(f, q, remaining, 6, ipv6TextCached(d, p + 8), ipv6TextCached(d, p + 24));
     }
     if (next === 0 || next === 43 || next === 60) { // hop-by-hop, routing, destination options
-      if (q + 2 > d.length) return { skip: 'truncated' };
+      if (q + 2 > end) return { skip: 'truncated' };
       const length = (d[q + 1] + 1) * 8;
       next = d[q];
       q += length;
       remaining -= length;
     } else if (next === 44) { // fragment
-      if (q + 8 > d.length) return { skip: 'truncated' };
+      if (q + 8 > end) return { skip: 'truncated' };
       const fragmentOffset = ((d[q + 2] << 8) | d[q + 3]) >> 3;
       if (fragmentOffset !== 0) return { skip: 'fragment' };
       next = d[q];
       q += 8;
       remaining -= 8;
     } else if (next === 51) { // authentication header: length in 4-octet units, minus 2
-      if (q + 2 > d.length) return { skip: 'truncated' };
+      if (q + 2 > end) return { skip: 'truncated' };
       const length = (d[q + 1] + 2) * 4;
       next = d[q];
       q += length;
@@ -158,17 +180,18 @@ function decodeIPv6(frame: Frame, d: Uint8Array, p: number): DecodeResult {
 }
 
 function decodeTcp(
-  frame: Frame, d: Uint8Array, p: number, segmentLength: number, ipVersion: 4 | 6, src: string, dst: string,
+  f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 6, src: string, dst: string,
 ): DecodeResult {
-  if (p + 20 > d.length) return { skip: 'truncated' };
+  const d = f.bytes;
+  if (p + 20 > f.end) return { skip: 'truncated' };
   const dataOffset = (d[p + 12] >> 4) * 4;
   if (dataOffset < 20 || dataOffset > segmentLength) return { skip: 'bad-header', detail: 'TCP data offset' };
   const packet: {
     -readonly [K in keyof TcpPacket]: TcpPacket[K];
   } = {
-    frame: frame.number,
-    seconds: frame.seconds,
-    nanos: frame.nanos,
+    frame: f.number,
+    seconds: f.seconds,
+    nanos: f.nanos,
     ipVersion, src, dst,
     srcPort: (d[p] << 8) | d[p + 1],
     dstPort: (d[p + 2] << 8) | d[p + 3],
@@ -179,7 +202,7 @@ function decodeTcp(
     payloadLength: segmentLength - dataOffset,
   };
   // Options: only those the language writes; the rest are skipped by their length.
-  const end = Math.min(p + dataOffset, d.length);
+  const end = Math.min(p + dataOffset, f.end);
   let q = p + 20;
   while (q < end) {
     const kind = d[q];
@@ -196,17 +219,48 @@ function decodeTcp(
   return packet;
 }
 
-/** Addresses repeat on every packet of a connection: build each text once. */
+/**
+ * Addresses repeat on every packet of a connection: build each text once. The two met last (the
+ * two ends of a connection, usually) are checked before the map.
+ */
 const ipv4Texts = new Map<number, string>();
+const recentV4Keys = new Float64Array([-1, -1]);
+const recentV4Texts = ['', ''];
 
 function ipv4Text(d: Uint8Array, p: number): string {
   const key = ((d[p] << 24) | (d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]) >>> 0;
+  if (key === recentV4Keys[0]) return recentV4Texts[0];
+  if (key === recentV4Keys[1]) return recentV4Texts[1];
   let text = ipv4Texts.get(key);
   if (text === undefined) {
     text = `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`;
     if (ipv4Texts.size > 100_000) ipv4Texts.clear();
     ipv4Texts.set(key, text);
   }
+  recentV4Keys[1] = recentV4Keys[0];
+  recentV4Texts[1] = recentV4Texts[0];
+  recentV4Keys[0] = key;
+  recentV4Texts[0] = text;
+  return text;
+}
+
+/** The IPv6 addresses met last, with their text (as for IPv4 above, without a map behind). */
+const recentV6 = [new Uint8Array(16), new Uint8Array(16)];
+const recentV6Texts = ['', ''];
+
+function ipv6TextCached(d: Uint8Array, p: number): string {
+  for (let k = 0; k < 2; k++) {
+    if (recentV6Texts[k] === '') continue;
+    const a = recentV6[k];
+    let i = 0;
+    while (i < 16 && a[i] === d[p + i]) i++;
+    if (i === 16) return recentV6Texts[k];
+  }
+  const text = ipv6Text(d, p);
+  recentV6[1].set(recentV6[0]);
+  recentV6Texts[1] = recentV6Texts[0];
+  recentV6[0].set(d.subarray(p, p + 16));
+  recentV6Texts[0] = text;
   return text;
 }
 

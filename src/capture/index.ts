@@ -1,13 +1,13 @@
 // Capture import: pcap/pcapng bytes -> TCP segments -> a tcpseq document.
 // Pure TypeScript on Uint8Array; the callers (command line, editor command) do the file reading.
-import { readFrames } from './reader';
-import type { CaptureFormat } from './reader';
-import { decodeFrame } from './decode';
+import { walkFrames } from './reader';
+import type { CaptureFormat, FrameAt } from './reader';
+import { decodeFrameAt } from './decode';
 import type { SkipReason, TcpPacket } from './decode';
 
 export * from './decode';
 export { readFrames } from './reader';
-export type { Frame, FrameReadResult, CaptureFormat } from './reader';
+export type { Frame, FrameAt, FrameReadResult, CaptureFormat } from './reader';
 export * from './convert';
 
 export interface CaptureReadResult {
@@ -34,11 +34,11 @@ const SKIP_TEXT: Record<SkipReason, string> = {
 /** Reads every TCP segment of a pcap or pcapng file. Never throws. */
 export function readCapture(bytes: Uint8Array): CaptureReadResult {
   try {
-    const read = readFrames(bytes);
     const packets: TcpPacket[] = [];
     const skipped = new Map<SkipReason, { count: number; details: Set<string> }>();
-    for (const frame of read.frames) {
-      const result = decodeFrame(frame);
+    // Each frame is decoded where it lies in `bytes`: no frame objects in between.
+    const read = walkFrames(bytes, (frame: FrameAt) => {
+      const result = decodeFrameAt(frame);
       if ('skip' in result) {
         let entry = skipped.get(result.skip);
         if (!entry) skipped.set(result.skip, (entry = { count: 0, details: new Set() }));
@@ -47,7 +47,7 @@ export function readCapture(bytes: Uint8Array): CaptureReadResult {
       } else {
         packets.push(result);
       }
-    }
+    });
     const warnings = [...read.warnings];
     for (const [reason, { count, details }] of skipped) {
       // Non-TCP traffic is normal in a capture; only say so when nothing else is there.
@@ -55,7 +55,7 @@ export function readCapture(bytes: Uint8Array): CaptureReadResult {
       const extra = details.size ? ` (${reason === 'unknown-link-type' ? 'link type ' : ''}${[...details].join(', ')})` : '';
       warnings.push(`${SKIP_TEXT[reason]}: ${count}${extra}`);
     }
-    return { format: read.format, packets, frameCount: read.frames.length, warnings, ...(read.error && { error: read.error }) };
+    return { format: read.format, packets, frameCount: read.frameCount, warnings, ...(read.error && { error: read.error }) };
   } catch (err) {
     // A bug, not bad input: bad input is reported above with its offset.
     return { packets: [], frameCount: 0, warnings: [], error: `internal error while reading the capture: ${String(err)}` };

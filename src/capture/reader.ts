@@ -30,6 +30,29 @@ export interface FrameReadResult {
   readonly error?: string;
 }
 
+/**
+ * A frame where it lies in the file: `bytes[start..end)`. The walk below passes one such object,
+ * refilled for every frame, so that decoding a large capture makes no view and no object per frame.
+ */
+export interface FrameAt {
+  number: number;
+  linkType: number;
+  seconds: number;
+  nanos: number;
+  originalLength: number;
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+}
+
+/** What a walk over the frames found, besides the frames themselves. */
+export interface FrameWalkResult {
+  readonly format?: CaptureFormat;
+  readonly frameCount: number;
+  readonly warnings: string[];
+  readonly error?: string;
+}
+
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
@@ -46,61 +69,88 @@ const MAX_FRAME = 256 * 1024;
 
 /** Reads a pcap or pcapng file; never throws. */
 export function readFrames(bytes: Uint8Array): FrameReadResult {
+  const frames: Frame[] = [];
+  const walk = walkFrames(bytes, (f) => {
+    frames.push({
+      number: f.number, linkType: f.linkType, seconds: f.seconds, nanos: f.nanos,
+      data: bytes.subarray(f.start, f.end), originalLength: f.originalLength,
+    });
+  });
+  const { format, warnings, error } = walk;
+  if (format === undefined) return { frames, warnings, error };
+  return error === undefined ? { format, frames, warnings } : { format, frames, warnings, error };
+}
+
+/**
+ * Calls `visit` for each frame of a pcap or pcapng file, in file order; never throws (unless
+ * `visit` does). The object passed to `visit` is reused for the next frame: copy what you keep.
+ */
+export function walkFrames(bytes: Uint8Array, visit: (frame: FrameAt) => void): FrameWalkResult {
   if (bytes.length < 4) {
-    return { frames: [], warnings: [], error: `not a capture file: only ${bytes.length} bytes` };
+    return { frameCount: 0, warnings: [], error: `not a capture file: only ${bytes.length} bytes` };
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magicBE = view.getUint32(0, false);
-  if (magicBE === PCAPNG_SHB) return readPcapng(bytes, view);
+  if (magicBE === PCAPNG_SHB) return readPcapng(bytes, view, visit);
   const magicLE = view.getUint32(0, true);
-  if (magicLE === PCAP_MAGIC_US || magicLE === PCAP_MAGIC_NS) return readPcap(bytes, view, true, magicLE === PCAP_MAGIC_NS);
-  if (magicBE === PCAP_MAGIC_US || magicBE === PCAP_MAGIC_NS) return readPcap(bytes, view, false, magicBE === PCAP_MAGIC_NS);
+  if (magicLE === PCAP_MAGIC_US || magicLE === PCAP_MAGIC_NS) return readPcap(bytes, view, true, magicLE === PCAP_MAGIC_NS, visit);
+  if (magicBE === PCAP_MAGIC_US || magicBE === PCAP_MAGIC_NS) return readPcap(bytes, view, false, magicBE === PCAP_MAGIC_NS, visit);
   return {
-    frames: [], warnings: [],
+    frameCount: 0, warnings: [],
     error: `not a pcap or pcapng file: unknown magic number 0x${magicBE.toString(16).padStart(8, '0')} at byte offset 0`,
   };
 }
 
-function readPcap(bytes: Uint8Array, view: DataView, le: boolean, nanoResolution: boolean): FrameReadResult {
-  const frames: Frame[] = [];
+function newFrameAt(bytes: Uint8Array): FrameAt {
+  return { number: 0, linkType: 0, seconds: 0, nanos: 0, originalLength: 0, bytes, start: 0, end: 0 };
+}
+
+function readPcap(bytes: Uint8Array, view: DataView, le: boolean, nanoResolution: boolean, visit: (frame: FrameAt) => void): FrameWalkResult {
   const warnings: string[] = [];
+  let number = 0;
+  const done = (error?: string): FrameWalkResult => (error === undefined
+    ? { format: 'pcap', frameCount: number, warnings }
+    : { format: 'pcap', frameCount: number, warnings, error });
   if (bytes.length < 24) {
-    return { format: 'pcap', frames, warnings, error: `pcap file header truncated at byte offset ${bytes.length} (needs 24 bytes)` };
+    return done(`pcap file header truncated at byte offset ${bytes.length} (needs 24 bytes)`);
   }
   // The top bits of the link type field may carry FCS information (pcap-savefile(5)).
   const linkType = view.getUint32(20, le) & 0x0fffffff;
   const snaplen = view.getUint32(16, le);
   const limit = Math.max(snaplen, MAX_FRAME);
+  const fractionLimit = nanoResolution ? 1e9 : 1e6;
+  const frame = newFrameAt(bytes);
+  frame.linkType = linkType;
   let offset = 24;
-  let number = 0;
   while (offset < bytes.length) {
     if (offset + 16 > bytes.length) {
-      return { format: 'pcap', frames, warnings, error: `record header truncated at byte offset ${offset} (frame ${number + 1})` };
+      return done(`record header truncated at byte offset ${offset} (frame ${number + 1})`);
     }
     const seconds = view.getUint32(offset, le);
     const fraction = view.getUint32(offset + 4, le);
     const capturedLength = view.getUint32(offset + 8, le);
     const originalLength = view.getUint32(offset + 12, le);
     if (capturedLength > limit) {
-      return { format: 'pcap', frames, warnings, error: `absurd captured length ${capturedLength} in the record at byte offset ${offset} (frame ${number + 1})` };
+      return done(`absurd captured length ${capturedLength} in the record at byte offset ${offset} (frame ${number + 1})`);
     }
-    if (fraction >= (nanoResolution ? 1e9 : 1e6)) {
-      return { format: 'pcap', frames, warnings, error: `impossible timestamp fraction ${fraction} in the record at byte offset ${offset} (frame ${number + 1})` };
+    if (fraction >= fractionLimit) {
+      return done(`impossible timestamp fraction ${fraction} in the record at byte offset ${offset} (frame ${number + 1})`);
     }
     const start = offset + 16;
     if (start + capturedLength > bytes.length) {
-      return { format: 'pcap', frames, warnings, error: `frame ${number + 1} truncated: the record at byte offset ${offset} needs ${capturedLength} bytes, the file has ${bytes.length - start}` };
+      return done(`frame ${number + 1} truncated: the record at byte offset ${offset} needs ${capturedLength} bytes, the file has ${bytes.length - start}`);
     }
     number++;
-    frames.push({
-      number, linkType, seconds,
-      nanos: nanoResolution ? fraction : fraction * 1000,
-      data: bytes.subarray(start, start + capturedLength),
-      originalLength: Math.max(originalLength, capturedLength),
-    });
+    frame.number = number;
+    frame.seconds = seconds;
+    frame.nanos = nanoResolution ? fraction : fraction * 1000;
+    frame.start = start;
+    frame.end = start + capturedLength;
+    frame.originalLength = Math.max(originalLength, capturedLength);
+    visit(frame);
     offset = start + capturedLength;
   }
-  return { format: 'pcap', frames, warnings };
+  return done();
 }
 
 /** An interface described by an IDB: link type and timestamp units. */
@@ -112,14 +162,14 @@ interface PcapngInterface {
   readonly offsetSeconds: number;
 }
 
-function readPcapng(bytes: Uint8Array, view: DataView): FrameReadResult {
-  const frames: Frame[] = [];
+function readPcapng(bytes: Uint8Array, view: DataView, visit: (frame: FrameAt) => void): FrameWalkResult {
   const warnings: string[] = [];
-  const done = (error?: string): FrameReadResult => ({ format: 'pcapng', frames, warnings, ...(error && { error }) });
+  let number = 0;
+  const done = (error?: string): FrameWalkResult => ({ format: 'pcapng', frameCount: number, warnings, ...(error && { error }) });
+  const frame = newFrameAt(bytes);
   let interfaces: PcapngInterface[] = [];
   let le = true;
   let offset = 0;
-  let number = 0;
   let warnedSimplePackets = false;
   while (offset < bytes.length) {
     if (offset + 12 > bytes.length) return done(`block header truncated at byte offset ${offset}`);
@@ -170,14 +220,15 @@ function readPcapng(bytes: Uint8Array, view: DataView): FrameReadResult {
         if (capturedLength > bodyEnd - start) {
           return done(`packet block at byte offset ${offset}: captured length ${capturedLength} exceeds the block's ${bodyEnd - start} bytes of data`);
         }
-        const time = splitTimestamp(high, low, iface.unitsPerSecond);
         number++;
-        frames.push({
-          number, linkType: iface.linkType,
-          seconds: time.seconds + iface.offsetSeconds, nanos: time.nanos,
-          data: bytes.subarray(start, start + capturedLength),
-          originalLength: Math.max(originalLength, capturedLength),
-        });
+        frame.number = number;
+        frame.linkType = iface.linkType;
+        splitTimestamp(high, low, iface.unitsPerSecond, frame);
+        frame.seconds += iface.offsetSeconds;
+        frame.start = start;
+        frame.end = start + capturedLength;
+        frame.originalLength = Math.max(originalLength, capturedLength);
+        visit(frame);
         break;
       }
       case BLOCK_SPB: {
@@ -189,10 +240,14 @@ function readPcapng(bytes: Uint8Array, view: DataView): FrameReadResult {
         const room = bodyEnd - body - 4;
         const capturedLength = Math.min(originalLength, iface.snaplen || originalLength, room);
         number++;
-        frames.push({
-          number, linkType: iface.linkType, seconds: 0, nanos: 0,
-          data: bytes.subarray(body + 4, body + 4 + capturedLength), originalLength,
-        });
+        frame.number = number;
+        frame.linkType = iface.linkType;
+        frame.seconds = 0;
+        frame.nanos = 0;
+        frame.start = body + 4;
+        frame.end = body + 4 + capturedLength;
+        frame.originalLength = originalLength;
+        visit(frame);
         if (!warnedSimplePackets) {
           warnedSimplePackets = true;
           warnings.push('simple packet blocks carry no timestamps: their frames have time 0');
@@ -237,21 +292,29 @@ function readInterface(view: DataView, body: number, end: number, le: boolean): 
   return { linkType, snaplen, unitsPerSecond, offsetSeconds };
 }
 
-/** A 64-bit timestamp in `unitsPerSecond` units -> seconds and nanoseconds, exactly when it matters. */
-function splitTimestamp(high: number, low: number, unitsPerSecond: number): { seconds: number; nanos: number } {
+/**
+ * A 64-bit timestamp in `unitsPerSecond` units -> seconds and nanoseconds (written into `into`),
+ * exactly when it matters.
+ */
+function splitTimestamp(high: number, low: number, unitsPerSecond: number, into: { seconds: number; nanos: number }): void {
   const units = high * 2 ** 32 + low;
   if (units <= Number.MAX_SAFE_INTEGER && Number.isInteger(unitsPerSecond)) {
     const seconds = Math.floor(units / unitsPerSecond);
     const rest = units - seconds * unitsPerSecond;
-    return { seconds, nanos: Math.floor((rest * 1e9) / unitsPerSecond) };
+    into.seconds = seconds;
+    into.nanos = Math.floor((rest * 1e9) / unitsPerSecond);
+    return;
   }
   // Nanosecond timestamps after 2255 or odd resolutions: exact integer arithmetic.
   if (Number.isInteger(unitsPerSecond) && unitsPerSecond <= Number.MAX_SAFE_INTEGER) {
     const big = (BigInt(high) << 32n) | BigInt(low);
     const per = BigInt(unitsPerSecond);
     const seconds = big / per;
-    return { seconds: Number(seconds), nanos: Number(((big - seconds * per) * 1_000_000_000n) / per) };
+    into.seconds = Number(seconds);
+    into.nanos = Number(((big - seconds * per) * 1_000_000_000n) / per);
+    return;
   }
   const seconds = Math.floor(units / unitsPerSecond);
-  return { seconds, nanos: Math.floor(((units / unitsPerSecond) - seconds) * 1e9) };
+  into.seconds = seconds;
+  into.nanos = Math.floor(((units / unitsPerSecond) - seconds) * 1e9);
 }
