@@ -12,6 +12,13 @@
 import type { TcpPacket } from './decode';
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from './decode';
 
+// The flags the conversion looks at, as this module's own constants: the loops below test them on
+// every segment, and an imported binding is read from the other module's exports each time.
+const SYN = TCP_SYN;
+const ACK = TCP_ACK;
+const FIN = TCP_FIN;
+const RST = TCP_RST;
+
 /** One side of a connection. */
 export interface CaptureEndpoint {
   readonly address: string;
@@ -61,37 +68,50 @@ export function endpointText(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** A connection being gathered: its two endpoints as first seen, and its segments. */
+interface Gathering {
+  readonly address: string;
+  readonly port: number;
+  readonly peerAddress: string;
+  readonly peerPort: number;
+  readonly packets: TcpPacket[];
+}
+
+/** True when `p` travels between the two endpoints of `g`, in either direction. */
+function belongsTo(p: TcpPacket, g: Gathering): boolean {
+  return (p.srcPort === g.port && p.dstPort === g.peerPort && p.src === g.address && p.dst === g.peerAddress)
+    || (p.srcPort === g.peerPort && p.dstPort === g.port && p.src === g.peerAddress && p.dst === g.address);
+}
+
 /** Splits segments into connections by 4-tuple, in order of first appearance. */
 export function splitConnections(packets: readonly TcpPacket[]): CaptureConnection[] {
-  const byKey = new Map<string, { packets: TcpPacket[] }>();
-  const order: { packets: TcpPacket[] }[] = [];
-  let last: TcpPacket | undefined;
-  let lastEntry: { packets: TcpPacket[] } | undefined;
+  // Connections by their two ports (smaller first, so that both directions meet): comparing
+  // numbers first is cheaper than building an `address:port` text for every segment.
+  const byPorts = new Map<number, Gathering[]>();
+  const order: Gathering[] = [];
+  let last: Gathering | undefined;
   for (const p of packets) {
     // Most packets belong to the same connection as the one before (either direction).
-    if (last && lastEntry && p.srcPort + p.dstPort === last.srcPort + last.dstPort
-      && ((p.src === last.src && p.srcPort === last.srcPort && p.dst === last.dst && p.dstPort === last.dstPort)
-        || (p.src === last.dst && p.srcPort === last.dstPort && p.dst === last.src && p.dstPort === last.srcPort))) {
-      lastEntry.packets.push(p);
+    if (last && belongsTo(p, last)) {
+      last.packets.push(p);
       continue;
     }
-    const a = endpointText(p.src, p.srcPort);
-    const b = endpointText(p.dst, p.dstPort);
-    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
-    let entry = byKey.get(key);
+    const ports = p.srcPort < p.dstPort ? p.srcPort * 65536 + p.dstPort : p.dstPort * 65536 + p.srcPort;
+    let candidates = byPorts.get(ports);
+    if (!candidates) byPorts.set(ports, (candidates = []));
+    let entry = candidates.find((g) => belongsTo(p, g));
     if (!entry) {
-      entry = { packets: [] };
-      byKey.set(key, entry);
+      entry = { address: p.src, port: p.srcPort, peerAddress: p.dst, peerPort: p.dstPort, packets: [] };
+      candidates.push(entry);
       order.push(entry);
     }
     entry.packets.push(p);
-    last = p;
-    lastEntry = entry;
+    last = entry;
   }
   return order.map((entry, i) => {
     const ps = entry.packets;
-    const syn = ps.find((p) => p.flags & TCP_SYN && !(p.flags & TCP_ACK));
-    const synAck = ps.find((p) => p.flags & TCP_SYN && p.flags & TCP_ACK);
+    const syn = ps.find((p) => p.flags & SYN && !(p.flags & ACK));
+    const synAck = ps.find((p) => p.flags & SYN && p.flags & ACK);
     // Client: sender of the first SYN; else receiver of the SYN,ACK; else the first sender.
     const first = syn ?? (synAck && { src: synAck.dst, srcPort: synAck.dstPort, dst: synAck.src, dstPort: synAck.srcPort }) ?? ps[0];
     return {
@@ -128,23 +148,98 @@ function normaliseEndpoint(text: string): string {
   return m ? endpointText(m[1].toLowerCase(), Number(m[2])) : text.trim();
 }
 
-/** One line of the document to be, before arrows are chosen. */
-interface Item {
+/**
+ * The lines of the document to be, before arrows are chosen: one row per segment, captured or
+ * missed by the capture. Rows are kept in columns (typed arrays) rather than as an object each:
+ * a long capture has 100,000 of them, and objects that many cost more to make and collect than
+ * all the rest of the conversion.
+ */
+class Rows {
+  count = 0;
   /** 0 = client (C), 1 = server (S). */
-  readonly side: 0 | 1;
-  readonly packet?: TcpPacket;
-  readonly flags: number;
-  readonly seq: number;
+  side: Uint8Array;
+  flags: Uint8Array;
+  /** 1 for a segment the capture missed (its octets are known from the numbers around it). */
+  notCaptured: Uint8Array;
+  /** The captured segment; undefined for a missed one. */
+  readonly packet: (TcpPacket | undefined)[] = [];
+  /** The sequence number as sent (modulo 2^32). */
+  seq: Float64Array;
   /** Sequence number unwrapped onto a line (no modulo), in the sender's space. */
-  readonly seqExt: number;
-  readonly ack?: number;
-  /** Acknowledgment unwrapped, in the receiver's space. */
-  readonly ackExt?: number;
-  readonly len: number;
+  seqExt: Float64Array;
+  /** Acknowledgment unwrapped, in the receiver's space; NaN for a segment without ACK. */
+  ackExt: Float64Array;
+  len: Float64Array;
   /** Seconds since the first segment. */
-  readonly time: number;
-  /** True for a segment the capture missed (its octets are known from the numbers around it). */
-  readonly notCaptured?: boolean;
+  time: Float64Array;
+
+  constructor(capacity: number) {
+    this.side = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.notCaptured = new Uint8Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.seqExt = new Float64Array(capacity);
+    this.ackExt = new Float64Array(capacity);
+    this.len = new Float64Array(capacity);
+    this.time = new Float64Array(capacity);
+  }
+
+  hasAck(row: number): boolean {
+    return !Number.isNaN(this.ackExt[row]);
+  }
+
+  /** A row for a captured segment; `ackExt` is NaN when it has no ACK. */
+  addCaptured(side: number, p: TcpPacket, seqExt: number, ackExt: number, time: number): number {
+    const row = this.add(side, p.flags, p.seq, seqExt, p.payloadLength, time);
+    this.packet[row] = p;
+    this.ackExt[row] = ackExt;
+    return row;
+  }
+
+  /** A row for octets the capture missed, written as one ACK segment. */
+  addMissing(side: number, seq: number, seqExt: number, len: number, time: number): number {
+    const row = this.add(side, ACK, seq, seqExt, len, time);
+    this.packet[row] = undefined;
+    this.notCaptured[row] = 1;
+    this.ackExt[row] = NaN;
+    return row;
+  }
+
+  private add(side: number, flags: number, seq: number, seqExt: number, len: number, time: number): number {
+    if (this.count === this.side.length) this.grow();
+    const row = this.count++;
+    this.side[row] = side;
+    this.flags[row] = flags;
+    this.seq[row] = seq;
+    this.seqExt[row] = seqExt;
+    this.len[row] = len;
+    this.time[row] = time;
+    return row;
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.side.length + 16;
+    const more = <T extends Uint8Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity);
+      b.set(a);
+      return b;
+    };
+    this.side = more(this.side);
+    this.flags = more(this.flags);
+    this.notCaptured = more(this.notCaptured);
+    this.seq = more(this.seq);
+    this.seqExt = more(this.seqExt);
+    this.ackExt = more(this.ackExt);
+    this.len = more(this.len);
+    this.time = more(this.time);
+  }
+}
+
+/** The rows, and the order in which the document writes them. */
+interface Lines {
+  readonly rows: Rows;
+  /** Row numbers, line by line. */
+  readonly order: Int32Array;
 }
 
 /** Converts one connection of a capture into a tcpseq document. */
@@ -154,214 +249,385 @@ export function convertCapture(packets: readonly TcpPacket[], options: ConvertOp
   return convertConnection(selected, options);
 }
 
+// Each loop over the segments below is a function of its own: V8 optimises a long-running loop
+// while it runs, and a loop that shares its function with code that has not run yet is thrown back
+// to the interpreter when it gets there.
+
 export function convertConnection(connection: CaptureConnection, options: ConvertOptions = {}): ConvertResult {
   const warnings: string[] = [];
   const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
   const packets = connection.packets.slice(0, limit);
   const cut = connection.packets.length - packets.length;
-  const items = buildItems(connection, packets, warnings);
-  const arrows = chooseArrows(items);
+  const lines = buildLines(connection, packets, warnings);
+  const { rows, order } = lines;
+  const n = order.length;
 
   // Without both SYNs the window scale is unknown, and a window field alone would mislead.
-  const synOf = (side: 0 | 1) => items.find((it) => it.side === side && it.flags & TCP_SYN && !it.notCaptured)?.packet;
-  const synC = synOf(0);
-  const synS = synOf(1);
-  const writeWindow = (options.window ?? true) && synC !== undefined && synS !== undefined;
-
-  // Relative numbering: x from the client's ISN, y from the server's (or the first position seen).
-  const base: [number | undefined, number | undefined] = [undefined, undefined];
+  const writeWindow = (options.window ?? true) && firstSyn(lines, 0, true) >= 0 && firstSyn(lines, 1, true) >= 0;
+  // Relative numbering: x from the client's ISN, y from the server's (or the first position seen);
+  // NaN: numbers as sent.
+  const base = new Float64Array([NaN, NaN]);
   if (options.relative) {
-    for (const side of [0, 1] as const) {
-      const syn = items.find((it) => it.side === side && it.flags & TCP_SYN);
-      if (syn) { base[side] = syn.seqExt; continue; }
-      for (const it of items) {
-        if (it.side === side && !(it.flags & TCP_RST)) { base[side] = it.seqExt; break; }
-        if (it.side !== side && it.ackExt !== undefined) { base[side] = it.ackExt; break; }
-      }
-    }
+    base[0] = relativeBase(lines, 0);
+    base[1] = relativeBase(lines, 1);
   }
-  const names = ['x', 'y'];
-  const number = (space: 0 | 1, raw: number, ext: number): string => {
-    const b = base[space];
-    if (b === undefined) return String(raw);
-    const d = ext - b;
-    return d === 0 ? names[space] : d > 0 ? `${names[space]}+${d}` : `${names[space]}-${-d}`;
-  };
 
-  const lines: string[] = [];
+  const out = new TextBuffer(100 * n + 1024);
+  const line = (text: string) => { out.text(text); out.text('\n'); };
   const source = options.source ? ` from ${options.source}` : '';
-  lines.push(`# Imported${source}: connection ${connection.index}, ${connection.client.text} -> ${connection.server.text}, ${connection.packets.length} packets`);
-  if (cut > 0) lines.push(`# Only the first ${packets.length} packets are written (--limit); ${cut} more are cut.`);
-  lines.push(`title ${connection.client.text} -> ${connection.server.text}`);
-  lines.push(`participant C as ${connection.client.text}`);
-  lines.push(`participant S as ${connection.server.text}`);
+  line(`# Imported${source}: connection ${connection.index}, ${connection.client.text} -> ${connection.server.text}, ${connection.packets.length} packets`);
+  if (cut > 0) line(`# Only the first ${packets.length} packets are written (--limit); ${cut} more are cut.`);
+  line(`title ${connection.client.text} -> ${connection.server.text}`);
+  line(`participant C as ${connection.client.text}`);
+  line(`participant S as ${connection.server.text}`);
 
   // Refused: the server's first answer to the SYN is a RST, so nothing listened.
-  const firstS = items.find((it) => it.side === 1);
-  if (items.length > 0 && items[0].flags & TCP_SYN && firstS && firstS.flags & TCP_RST) lines.push('S: CLOSED');
-
-  const thresholdS = (options.waitThresholdMs ?? 1000) / 1000;
-  // The index of the last segment some in-flight `~>` must still be in flight for.
-  let mustStayInFlightUntil = -1;
-  const ids = ['C', 'S'];
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (i > 0) {
-      const gap = it.time - items[i - 1].time;
-      if (gap >= thresholdS && gap > 0) {
-        // A `wait` delivers every segment in flight: only write one where that is what happened.
-        if (mustStayInFlightUntil < i) lines.push(`wait ${formatDuration(gap)}`);
-        else lines.push(`# ${formatDuration(gap)} pass here (no wait line: segments are still in flight)`);
-      }
-    }
-    const arrow = arrows[i];
-    if (arrow.arrow === '~>') mustStayInFlightUntil = Math.max(mustStayInFlightUntil, arrow.inFlightUntil);
-    const from = ids[it.side];
-    const to = ids[1 - it.side];
-    // A RST with seq 0 answers a segment without ACK (RFC 9293 section 3.5.2): 0 is meant literally.
-    let line = from + arrow.arrow + to + ' ' + flagText(it.flags)
-      + ' seq=' + (it.flags & TCP_RST && it.seq === 0 ? '0' : number(it.side, it.seq, it.seqExt));
-    if (it.ack !== undefined && it.ackExt !== undefined) line += ' ack=' + number((1 - it.side) as 0 | 1, it.ack, it.ackExt);
-    if (it.len > 0) line += ' len=' + it.len;
-    const p = it.packet;
-    // The model scales `win` itself when both SYNs carried wscale: write the field as sent.
-    if (p && writeWindow && !(it.flags & TCP_RST)) line += ' win=' + p.window;
-    if (p && it.flags & TCP_SYN) {
-      if (p.mss !== undefined) line += ' mss=' + p.mss;
-      if (p.wscale !== undefined) line += ' wscale=' + p.wscale;
-      if (p.sackPermitted) line += ' sackok';
-    }
-    if (it.notCaptured) line += ' : not captured';
-    const where = p ? `frame ${p.frame}, ` : '';
-    lines.push(`${line}  # ${where}${formatTime(it.time)}`);
+  if (n > 0 && rows.flags[order[0]] & SYN) {
+    let firstS = 0;
+    while (firstS < n && rows.side[order[firstS]] !== 1) firstS++;
+    if (firstS < n && rows.flags[order[firstS]] & RST) line('S: CLOSED');
   }
-  if (cut > 0) lines.push(`# ... ${cut} more packets cut (--limit ${packets.length})`);
-  return { text: lines.join('\n') + '\n', connection, warnings };
+
+  const arrows = chooseArrows(lines);
+  writeSegments(out, lines, arrows, base, writeWindow, (options.waitThresholdMs ?? 1000) / 1000);
+  if (cut > 0) line(`# ... ${cut} more packets cut (--limit ${packets.length})`);
+  return { text: out.toString(), connection, warnings };
 }
 
-/** Capture order -> items, unwrapping sequence numbers and filling gaps the capture missed. */
-function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[], warnings: string[]): Item[] {
-  const items: Item[] = [];
-  if (packets.length === 0) return items;
-  const t0 = packets[0].seconds + packets[0].nanos / 1e9;
-  // Per sequence space (0: the client's octets, 1: the server's): the highest unwrapped value seen.
-  const ref: [number | undefined, number | undefined] = [undefined, undefined];
-  const unwrap = (space: 0 | 1, raw: number, update: boolean): number => {
-    const r = ref[space];
-    if (r === undefined) {
-      // Start one turn up, so that values just below the first one stay positive.
-      if (update) ref[space] = raw + TWO_32;
-      return raw + TWO_32;
-    }
-    const ext = r + ((raw - (r % TWO_32)) | 0);
-    if (update && ext > r) ref[space] = ext;
-    return ext;
-  };
-  // SND.MAX of each side as far as the capture shows: the end of the highest octet sent.
-  const sndMax: [number | undefined, number | undefined] = [undefined, undefined];
-  const synSeq: [number | undefined, number | undefined] = [undefined, undefined];
-  // Gaps written as missing segments that a later packet may still fill (reordering), per side.
-  const openGaps: [OpenGap[], OpenGap[]] = [[], []];
-  let reordered = 0;
-  // Missing segments to be placed before an item already in `items` (by its index).
-  const insertBefore = new Map<number, Item[]>();
-  // Index in `items` of each side's latest segment.
-  const lastSent: [number, number] = [-1, -1];
-  let gapsFilled = 0;
+/** The line of `side`'s first SYN (captured only, if asked), or -1. */
+function firstSyn({ rows, order }: Lines, side: 0 | 1, capturedOnly: boolean): number {
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    if (rows.side[r] === side && rows.flags[r] & SYN && !(capturedOnly && rows.notCaptured[r])) return i;
+  }
+  return -1;
+}
 
-  for (const p of packets) {
-    const side: 0 | 1 = p.src === connection.client.address && p.srcPort === connection.client.port ? 0 : 1;
-    const other = (1 - side) as 0 | 1;
-    const isRst = (p.flags & TCP_RST) !== 0;
-    const time = p.seconds + p.nanos / 1e9 - t0;
-    if (p.flags & TCP_SYN && !(p.flags & TCP_ACK)) {
-      // A SYN with another ISN on the same 4-tuple: a new incarnation with its own numbers.
-      if (synSeq[side] !== undefined && synSeq[side] !== p.seq) {
-        ref[0] = ref[1] = undefined;
-        sndMax[0] = sndMax[1] = undefined;
-      }
-      synSeq[side] = p.seq;
-    }
-    const seqExt = unwrap(side, p.seq, !isRst);
-    const hasAck = (p.flags & TCP_ACK) !== 0;
-    const ackExt = hasAck ? unwrap(other, p.ack, !isRst) : undefined;
+/** Where `side`'s relative numbers count from: its ISN, else the first position of its space seen. */
+function relativeBase(lines: Lines, side: 0 | 1): number {
+  const { rows, order } = lines;
+  const syn = firstSyn(lines, side, false);
+  if (syn >= 0) return rows.seqExt[order[syn]];
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    if (rows.side[r] === side && !(rows.flags[r] & RST)) return rows.seqExt[r];
+    if (rows.side[r] !== side && rows.hasAck(r)) return rows.ackExt[r];
+  }
+  return NaN;
+}
 
-    if (!isRst && ackExt !== undefined && openGaps[other].length > 0) {
-      // The peer still asks for a gap (duplicate ACK), or has it (then it stays a missing segment).
-      let covered = false;
-      for (const gap of openGaps[other]) {
-        if (ackExt === gap.item.seqExt) gap.dupAcks++;
-        else if (ackExt > gap.item.seqExt) covered = true;
+// The fixed words of segment lines, as bytes: copied, not converted, for every line.
+/** What a line says after its fields, by Rows.notCaptured. */
+const NOT_CAPTURED = [ascii(''), ascii(' : not captured')];
+const ACK_IS = ascii(' ack=');
+const LEN_IS = ascii(' len=');
+const WIN_IS = ascii(' win=');
+/** The time comment: `  # frame 12, +0.001234 s`, or `  # +0.001234 s` for a missing segment. */
+const FRAME_IS = ascii('  # frame ');
+const FRAME_TIME = ascii(', +');
+const MISSING_TIME = ascii('  # +');
+const SECONDS = ascii(' s\n');
+
+/** No segment line is longer than this: fixed words, at most 6 numbers of at most 30 characters. */
+const MAX_SEGMENT_LINE = 400;
+
+/** Writes a line per segment, with `wait` lines (or comments) where time passes. */
+function writeSegments(out: TextBuffer, { rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number): void {
+  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, packet: packets } = rows;
+  const { kind, inFlightUntil } = arrows;
+  const flagWords = flagsSeq();
+  // The index of the last segment some in-flight `~>` must still be in flight for.
+  let mustStayInFlightUntil = -1;
+  let b = out.bytes;
+  let at = out.length;
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    const side = sides[r];
+    const flags = flagsOf[r];
+    const time = times[r];
+    if (i > 0) {
+      const gap = time - times[order[i - 1]];
+      if (gap >= thresholdS && gap > 0) {
+        // A `wait` delivers every segment in flight: only write one where that is what happened.
+        out.length = at;
+        out.text(mustStayInFlightUntil < i ? `wait ${formatDuration(gap)}\n`
+          : `# ${formatDuration(gap)} pass here (no wait line: segments are still in flight)\n`);
+        at = out.length;
       }
-      if (covered) openGaps[other] = openGaps[other].filter((gap) => ackExt <= gap.item.seqExt);
     }
-    // Reordered in the capture: the octets of a gap show up, before three duplicate ACKs asked for
-    // them (a fast retransmission) and before the peer acknowledged them. Then this is the segment
-    // sent at the gap that arrived late: it takes the gap's place (its arrow will be ~>).
-    const gapIndex = isRst || p.flags & (TCP_SYN | TCP_FIN) ? -1
-      : openGaps[side].findIndex((g) => g.item.seqExt === seqExt && p.payloadLength > 0 && g.item.len >= p.payloadLength && g.dupAcks < 3);
-    if (gapIndex >= 0) {
-      const gap = openGaps[side][gapIndex];
-      const late: Item = {
-        side, packet: p, flags: p.flags, seq: p.seq, seqExt,
-        ack: hasAck ? p.ack : undefined, ackExt, len: p.payloadLength, time: gap.item.time,
-      };
-      const at = gap.list.indexOf(gap.item);
-      if (gap.item.len === p.payloadLength) {
-        gap.list[at] = late;
-        openGaps[side].splice(gapIndex, 1);
-        gapsFilled--;
-      } else {
-        // The first part of the gap: the rest is still missing.
-        const rest: Item = { ...gap.item, seq: (gap.item.seq + p.payloadLength) % TWO_32, seqExt: seqExt + p.payloadLength, len: gap.item.len - p.payloadLength };
-        gap.list.splice(at, 1, late, rest);
-        gap.item = rest;
+    if (at + MAX_SEGMENT_LINE > b.length) {
+      out.length = at;
+      b = out.reserve(MAX_SEGMENT_LINE);
+    }
+    const arrow = kind[i];
+    // -1 unless `~>`. (Branch-free code in this loop is on purpose: V8 optimises the loop early,
+    // and any branch first taken after that sends it back to the interpreter for a while.)
+    mustStayInFlightUntil = Math.max(mustStayInFlightUntil, inFlightUntil[i]);
+    const p = packets[r];
+    const seq = seqs[r];
+    at = putBytes(b, at, LINE_STARTS[side * 3 + arrow]);
+    at = putBytes(b, at, flagWords[flags]);
+    // A RST with seq 0 answers a segment without ACK (RFC 9293 section 3.5.2): 0 is meant literally.
+    at = seq === 0 && flags & RST ? putInteger(b, at, 0) : putSeq(b, at, side, seq, seqExt[r], base);
+    if (p && flags & ACK) {
+      at = putBytes(b, at, ACK_IS);
+      at = putSeq(b, at, 1 - side, p.ack, ackExt[r], base);
+    }
+    if (len[r] > 0) {
+      at = putBytes(b, at, LEN_IS);
+      at = putInteger(b, at, len[r]);
+    }
+    // The model scales `win` itself when both SYNs carried wscale: write the field as sent.
+    if (p && writeWindow && !(flags & RST)) {
+      at = putBytes(b, at, WIN_IS);
+      at = putInteger(b, at, p.window);
+    }
+    if (p && flags & SYN) at = putSynOptions(b, at, p);
+    at = putBytes(b, at, NOT_CAPTURED[notCaptured[r]]);
+    at = putBytes(b, at, p ? FRAME_IS : MISSING_TIME);
+    if (p) {
+      at = putInteger(b, at, p.frame);
+      at = putBytes(b, at, FRAME_TIME);
+    }
+    at = putFixed6(b, at, time);
+    at = putBytes(b, at, SECONDS);
+  }
+  out.length = at;
+}
+
+/** A sequence number of `space`: relative to its base (`x+N`, `y-N`), or as sent without one. */
+function putSeq(b: Uint8Array, at: number, space: number, raw: number, ext: number, base: Float64Array): number {
+  const from = base[space];
+  if (Number.isNaN(from)) return putInteger(b, at, raw);
+  const d = ext - from;
+  b[at++] = space === 0 ? 0x78 : 0x79; // x, y
+  if (d === 0) return at;
+  b[at++] = d > 0 ? 0x2b : 0x2d; // +, -
+  return putInteger(b, at, Math.abs(d));
+}
+
+function putSynOptions(b: Uint8Array, at: number, p: TcpPacket): number {
+  if (p.mss !== undefined) { at = putText(b, at, ' mss='); at = putInteger(b, at, p.mss); }
+  if (p.wscale !== undefined) { at = putText(b, at, ' wscale='); at = putInteger(b, at, p.wscale); }
+  if (p.sackPermitted) at = putText(b, at, ' sackok');
+  return at;
+}
+
+/** Capture order -> lines, unwrapping sequence numbers and filling gaps the capture missed. */
+function buildLines(connection: CaptureConnection, packets: readonly TcpPacket[], warnings: string[]): Lines {
+  const capture = new CaptureOrder(connection, packets);
+  capture.takeAll(packets);
+  if (capture.gapsFilled > 0) {
+    const n = capture.gapsFilled;
+    warnings.push(`${n} segment${n === 1 ? ' was' : 's were'} not captured; written as lines labelled 'not captured'`);
+  }
+  if (capture.reordered > 0) {
+    const n = capture.reordered;
+    warnings.push(`${n} segment${n === 1 ? ' was' : 's were'} captured out of order; written where they were sent (as ~>)`);
+  }
+  const order = capture.lineOrder();
+  sendRetransmissionsBeforeTheirAcks(capture.rows, order);
+  return { rows: capture.rows, order };
+}
+
+/** `x % 2^32` for x >= 0, without a floating-point remainder (a slow library call). */
+function low32(x: number): number {
+  return x - Math.floor(x / TWO_32) * TWO_32;
+}
+
+/**
+ * A raw sequence number of `space` -> unwrapped onto a line, near `ref[space]`, the highest value
+ * of that space seen so far (NaN before the first), which moves up when `update` is set.
+ */
+function unwrap(ref: Float64Array, space: number, raw: number, update: boolean): number {
+  const r = ref[space];
+  if (Number.isNaN(r)) {
+    // Start one turn up, so that values just below the first one stay positive.
+    if (update) ref[space] = raw + TWO_32;
+    return raw + TWO_32;
+  }
+  // r >= 2^32 (it starts a turn up and only grows), so low32 applies.
+  const ext = r + ((raw - low32(r)) | 0);
+  if (update && ext > r) ref[space] = ext;
+  return ext;
+}
+
+/** A missing segment written into the lines, which a late packet may turn out to be. */
+interface OpenGap {
+  row: number;
+  /** The list, placed before a captured segment, that holds it. */
+  readonly list: number[];
+  /** Duplicate ACKs of the peer that asked for it since. */
+  dupAcks: number;
+}
+
+/** The segments of a connection taken in capture order, with what each side is known to have sent. */
+class CaptureOrder {
+  readonly rows: Rows;
+  /** Rows of the captured segments, in capture order (a late segment that fills a gap is not here). */
+  private readonly items: Int32Array;
+  private itemCount = 0;
+  /** Per sequence space (0: the client's octets, 1: the server's): see unwrap(). */
+  private readonly ref = new Float64Array([NaN, NaN]);
+  /** SND.MAX of each side as far as the capture shows: the end of the highest octet sent; NaN while unknown. */
+  private readonly sndMax = new Float64Array([NaN, NaN]);
+  /** The sequence number of each side's SYN; NaN before one. */
+  private readonly synSeq = new Float64Array([NaN, NaN]);
+  /** Gaps written as missing segments that a later packet may still fill (reordering), per side. */
+  private readonly openGaps: [OpenGap[], OpenGap[]] = [[], []];
+  /** How many gaps each side has open: what the loop over the packets looks at (it stays clear of the lists). */
+  private readonly openGapCount = new Int32Array(2);
+  /** Missing segments to be placed before an entry of `items` (by its index there). */
+  private readonly insertBefore = new Map<number, number[]>();
+  private inserted = 0;
+  /** Index in `items` of each side's latest segment. */
+  private readonly lastSent = new Int32Array([-1, -1]);
+  gapsFilled = 0;
+  reordered = 0;
+
+  constructor(private readonly connection: CaptureConnection, packets: readonly TcpPacket[]) {
+    this.rows = new Rows(packets.length + (packets.length >> 3) + 16);
+    this.items = new Int32Array(packets.length);
+  }
+
+  /**
+   * Takes the packets in capture order. Rare events (a gap, a late segment, a second SYN) are left
+   * to the methods below; the loop tests plain values, each on every packet, so that the code V8
+   * optimises it into is not thrown away at the first rare event.
+   */
+  takeAll(packets: readonly TcpPacket[]): void {
+    if (packets.length === 0) return;
+    const { rows, items, ref, sndMax, openGapCount, lastSent } = this;
+    const clientAddress = this.connection.client.address;
+    const clientPort = this.connection.client.port;
+    const t0 = packets[0].seconds + packets[0].nanos / 1e9;
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
+      const side = p.srcPort === clientPort && p.src === clientAddress ? 0 : 1;
+      const other = 1 - side;
+      const flags = p.flags;
+      const isRst = (flags & RST) !== 0;
+      const isSyn = (flags & SYN) !== 0;
+      const isFin = (flags & FIN) !== 0;
+      const hasAck = (flags & ACK) !== 0;
+      const len = p.payloadLength;
+      const time = p.seconds + p.nanos / 1e9 - t0;
+      if (isSyn && !hasAck) this.syn(side, p.seq);
+      const seqExt = unwrap(ref, side, p.seq, !isRst);
+      const ackExt = hasAck ? unwrap(ref, other, p.ack, !isRst) : NaN;
+      if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt);
+      if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, p, seqExt, ackExt)) continue;
+      if (!isRst) {
+        if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
+        const known = sndMax[side];
+        const skipped = seqExt - known; // NaN while unknown
+        const near = skipped < MAX_GAP;
+        // Octets of this side skipped over: sent, but not in the capture.
+        if (skipped > 0 && near && !isSyn) this.missing(side, known, seqExt, time);
+        const end = seqExt + len + (isSyn ? 1 : 0) + (isFin ? 1 : 0);
+        if (Number.isNaN(known) || end > known || !near) sndMax[side] = end;
+        lastSent[side] = this.itemCount;
       }
-      reordered++;
-      continue;
+      items[this.itemCount++] = rows.addCaptured(side, p, seqExt, ackExt, time);
     }
-    if (!isRst) {
-      if (ackExt !== undefined && sndMax[other] === undefined) sndMax[other] = ackExt;
-      // Octets of this side skipped over: sent, but not in the capture. The missing segment goes
-      // where the capture last showed this side's numbers, or just before the peer first
-      // acknowledged part of it, whichever is later (a wrong ack alone does not invent a segment).
-      const known = sndMax[side];
-      if (known !== undefined && seqExt > known && seqExt - known < MAX_GAP && !(p.flags & TCP_SYN)) {
-        let at = items.length;
-        for (let k = lastSent[side] + 1; k < items.length; k++) {
-          const ack = items[k].ackExt;
-          if (items[k].side === other && ack !== undefined && ack > known) { at = k; break; }
-        }
-        const missing: Item = {
-          side, flags: TCP_ACK, seq: known % TWO_32, seqExt: known, len: seqExt - known,
-          time: at < items.length ? items[at].time : time, notCaptured: true,
-        };
-        // Kept aside (at === items.length: before the packet about to be pushed).
-        const list = insertBefore.get(at) ?? [];
-        insertBefore.set(at, list);
-        list.push(missing);
-        openGaps[side].push({ item: missing, list, dupAcks: 0 });
-        gapsFilled++;
-      }
-      const end = seqExt + p.payloadLength + (p.flags & TCP_SYN ? 1 : 0) + (p.flags & TCP_FIN ? 1 : 0);
-      if (known === undefined || end > known || seqExt - known >= MAX_GAP) sndMax[side] = end;
+  }
+
+  /** A SYN with another ISN on the same 4-tuple: a new incarnation with its own numbers. */
+  private syn(side: number, seq: number): void {
+    const before = this.synSeq[side];
+    if (!Number.isNaN(before) && before !== seq) {
+      this.ref.fill(NaN);
+      this.sndMax.fill(NaN);
     }
-    if (!isRst) lastSent[side] = items.length;
-    items.push({
-      side, packet: p, flags: p.flags, seq: p.seq, seqExt,
-      ack: hasAck ? p.ack : undefined, ackExt,
-      len: p.payloadLength, time,
-    });
+    this.synSeq[side] = seq;
   }
-  if (gapsFilled > 0) {
-    warnings.push(`${gapsFilled} segment${gapsFilled === 1 ? ' was' : 's were'} not captured; written as lines labelled 'not captured'`);
+
+  /** The peer still asks for a gap (duplicate ACK), or has it (then it stays a missing segment). */
+  private peerAsks(side: number, ackExt: number): void {
+    const rows = this.rows;
+    let covered = false;
+    for (const gap of this.openGaps[side]) {
+      const gapSeq = rows.seqExt[gap.row];
+      if (ackExt === gapSeq) gap.dupAcks++;
+      else if (ackExt > gapSeq) covered = true;
+    }
+    if (covered) {
+      this.openGaps[side] = this.openGaps[side].filter((gap) => ackExt <= rows.seqExt[gap.row]);
+      this.openGapCount[side] = this.openGaps[side].length;
+    }
   }
-  if (reordered > 0) {
-    warnings.push(`${reordered} segment${reordered === 1 ? ' was' : 's were'} captured out of order; written where they were sent (as ~>)`);
+
+  /**
+   * Reordered in the capture: the octets of a gap show up, before three duplicate ACKs asked for
+   * them (a fast retransmission) and before the peer acknowledged them. Then this is the segment
+   * sent at the gap that arrived late: it takes the gap's place (its arrow will be ~>).
+   */
+  private fillsGap(side: number, p: TcpPacket, seqExt: number, ackExt: number): boolean {
+    const rows = this.rows;
+    const gaps = this.openGaps[side];
+    const gapIndex = gaps.findIndex((g) => rows.seqExt[g.row] === seqExt && rows.len[g.row] >= p.payloadLength && g.dupAcks < 3);
+    if (gapIndex < 0) return false;
+    const gap = gaps[gapIndex];
+    const gapLen = rows.len[gap.row];
+    const gapTime = rows.time[gap.row];
+    const late = rows.addCaptured(side, p, seqExt, ackExt, gapTime);
+    const at = gap.list.indexOf(gap.row);
+    if (gapLen === p.payloadLength) {
+      gap.list[at] = late;
+      gaps.splice(gapIndex, 1);
+      this.openGapCount[side]--;
+      this.gapsFilled--;
+    } else {
+      // The first part of the gap: the rest is still missing.
+      const rest = rows.addMissing(side, (rows.seq[gap.row] + p.payloadLength) % TWO_32, seqExt + p.payloadLength, gapLen - p.payloadLength, gapTime);
+      gap.list.splice(at, 1, late, rest);
+      gap.row = rest;
+      this.inserted++;
+    }
+    this.reordered++;
+    return true;
   }
-  const all = insertBefore.size === 0 ? items : items.flatMap((it, k) => [...(insertBefore.get(k) ?? []), it]);
-  sendRetransmissionsBeforeTheirAcks(all);
-  return all;
+
+  /**
+   * Octets [known, seqExt) of `side` were sent but are not in the capture. The missing segment goes
+   * where the capture last showed this side's numbers, or just before the peer first acknowledged
+   * part of it, whichever is later (a wrong ack alone does not invent a segment).
+   */
+  private missing(side: number, known: number, seqExt: number, time: number): void {
+    const { rows, items } = this;
+    const count = this.itemCount;
+    let at = count;
+    for (let k = this.lastSent[side] + 1; k < count; k++) {
+      const row = items[k];
+      if (rows.side[row] !== side && rows.ackExt[row] > known) { at = k; break; } // NaN (no ACK) is not >
+    }
+    const missing = rows.addMissing(side, known % TWO_32, known, seqExt - known, at < count ? rows.time[items[at]] : time);
+    // Kept aside (at === count: before the packet about to be added).
+    const list = this.insertBefore.get(at) ?? [];
+    this.insertBefore.set(at, list);
+    list.push(missing);
+    this.inserted++;
+    this.openGaps[side].push({ row: missing, list, dupAcks: 0 });
+    this.openGapCount[side]++;
+    this.gapsFilled++;
+  }
+
+  /** Every row, in the order of the document: missing segments before the one they were put before. */
+  lineOrder(): Int32Array {
+    const items = this.items.subarray(0, this.itemCount);
+    const order = new Int32Array(items.length + this.inserted);
+    // Runs of captured segments between the places where missing ones go in, copied whole.
+    let from = 0;
+    let o = 0;
+    for (const at of [...this.insertBefore.keys()].sort((x, y) => x - y)) {
+      order.set(items.subarray(from, at), o);
+      o += at - from;
+      for (const row of this.insertBefore.get(at)!) order[o++] = row;
+      from = at;
+    }
+    order.set(items.subarray(from), o);
+    return order;
+  }
 }
 
 /**
@@ -370,115 +636,197 @@ function buildItems(connection: CaptureConnection, packets: readonly TcpPacket[]
  * acknowledged). Such a retransmission moves up, before the ACKs that cover it; one seen after
  * newer data of its side also moves before that data, as it was sent first.
  */
-function sendRetransmissionsBeforeTheirAcks(items: Item[]): void {
-  const sndMax: [number, number] = [-Infinity, -Infinity];
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    const end = it.seqExt + it.len + (it.flags & TCP_SYN ? 1 : 0) + (it.flags & TCP_FIN ? 1 : 0);
-    const isRetransmission = end > it.seqExt && end <= sndMax[it.side] && !(it.flags & (TCP_RST | TCP_SYN));
-    sndMax[it.side] = Math.max(sndMax[it.side], end);
-    if (!isRetransmission) continue;
-    let to = i;
-    while (to > 0) {
-      const before = items[to - 1];
-      // Hop over the peer's ACKs of it, and over later data of this side (their order does not
-      // matter to the model); never over the original or the peer's other segments.
-      if (before.side === it.side ? before.seqExt < end || before.notCaptured : before.ackExt === undefined || before.ackExt < end) break;
-      to--;
-    }
-    if (to < i) {
-      items.splice(i, 1);
-      items.splice(to, 0, it);
-    }
+function sendRetransmissionsBeforeTheirAcks(rows: Rows, order: Int32Array): void {
+  const { side: sides, flags: flagsOf, seqExt, len } = rows;
+  const sndMax = new Float64Array([-Infinity, -Infinity]);
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    const side = sides[r];
+    const flags = flagsOf[r];
+    const end = seqExt[r] + len[r] + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
+    const isRetransmission = !(flags & (RST | SYN)) && end > seqExt[r] && end <= sndMax[side];
+    if (end > sndMax[side]) sndMax[side] = end;
+    if (isRetransmission) moveUp(rows, order, i, end);
   }
 }
 
-/** A missing segment written into the items, which a late packet may turn out to be. */
-interface OpenGap {
-  item: Item;
-  /** The list, placed before an item, that holds it. */
-  readonly list: Item[];
-  /** Duplicate ACKs of the peer that asked for it since. */
-  dupAcks: number;
+/** Moves the retransmission on line `i`, which ends at `end`, before what it was sent before. */
+function moveUp(rows: Rows, order: Int32Array, i: number, end: number): void {
+  const r = order[i];
+  const side = rows.side[r];
+  let to = i;
+  while (to > 0) {
+    const before = order[to - 1];
+    // Hop over the peer's ACKs of it, and over later data of this side (their order does not
+    // matter to the model); never over the original or the peer's other segments.
+    if (rows.side[before] === side
+      ? rows.seqExt[before] < end || rows.notCaptured[before]
+      : !rows.hasAck(before) || rows.ackExt[before] < end) break;
+    to--;
+  }
+  // The lines it hops over move down by one.
+  order.copyWithin(to + 1, to, i);
+  order[to] = r;
 }
 
-interface ArrowChoice {
-  readonly arrow: '->' | '~>' | '-x';
-  /** For `~>`: the last item before which it must not have arrived. */
-  readonly inFlightUntil: number;
+const ARROW_ARRIVES = 0; // `->`
+const ARROW_IN_FLIGHT = 1; // `~>`
+const ARROW_LOST = 2; // `-x`
+const ARROW_TEXT = ['->', '~>', '-x'];
+/** The ack a SYN without ACK counts as: below any other. */
+const ACKS_NOTHING = -Infinity;
+
+/** Each line's arrow (ARROW_*); for `~>`, also the last line before which it must not have arrived. */
+interface Arrows {
+  readonly kind: Uint8Array;
+  readonly inFlightUntil: Int32Array;
+}
+
+/**
+ * What the lines show before arrows can be chosen, gathered in one pass.
+ *
+ * Per side: the lines of the other side's segments that tell what had arrived (those with an ack,
+ * and SYNs without one: sent from a state that has received nothing), with the running maximum of
+ * their acks. A SYN without ACK counts as acknowledging nothing.
+ *
+ * And the segments that may have copies (retransmissions): those sent at or below a seq the side
+ * had already reached ("repeats", few), and, per side, those that moved its highest seq up, in
+ * order (so sorted by seq).
+ */
+interface Replies {
+  readonly lines: [Int32Array, Int32Array];
+  readonly runningMax: [Float64Array, Float64Array];
+  readonly count: Int32Array;
+  /** The repeats' lines, `repeatCount` of them. */
+  readonly repeats: Int32Array;
+  readonly repeatCount: number;
+  /** Per side: the lines that moved its highest seq up, and those seqs, `highCount[side]` of them. */
+  readonly highs: [Int32Array, Int32Array];
+  readonly highSeqs: [Float64Array, Float64Array];
+  readonly highCount: Int32Array;
+}
+
+function collectReplies({ rows, order }: Lines): Replies {
+  const n = order.length;
+  const { side: sides, flags: flagsOf, seqExt, ackExt, len, notCaptured } = rows;
+  const lines: [Int32Array, Int32Array] = [new Int32Array(n), new Int32Array(n)];
+  const runningMax: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
+  const count = new Int32Array(2);
+  const repeats = new Int32Array(n);
+  let repeatCount = 0;
+  const highs: [Int32Array, Int32Array] = [new Int32Array(n), new Int32Array(n)];
+  const highSeqs: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
+  const highCount = new Int32Array(2);
+  const highest = new Float64Array([-Infinity, -Infinity]);
+  for (let j = 0; j < n; j++) {
+    const r = order[j];
+    const side = sides[r];
+    const flags = flagsOf[r];
+    // Missing segments are written as ACKs, but carry no ack.
+    const isSyn = (flags & SYN) !== 0;
+    const ack = flags & ACK && !notCaptured[r] ? ackExt[r] : isSyn ? ACKS_NOTHING : NaN;
+    if (ack === ack) { // not NaN: a RST without ACK says nothing about what arrived
+      const to = 1 - side;
+      const k = count[to]++;
+      const max = runningMax[to];
+      lines[to][k] = j;
+      max[k] = k === 0 || ack > max[k - 1] ? ack : max[k - 1];
+    }
+    const seq = seqExt[r];
+    const occupiesSeq = (len[r] > 0 || (flags & (SYN | FIN)) !== 0) && !(flags & RST);
+    const isHigh = seq > highest[side];
+    if (isHigh) highest[side] = seq;
+    // Each list is written on every line and its count moves on only for what it keeps: repeats
+    // are rare, and a branch first taken late would cost this loop its optimised code.
+    const h = highCount[side];
+    highs[side][h] = j;
+    highSeqs[side][h] = seq;
+    highCount[side] = h + (isHigh && occupiesSeq ? 1 : 0);
+    repeats[repeatCount] = j;
+    repeatCount += !isHigh && occupiesSeq ? 1 : 0;
+  }
+  return { lines, runningMax, count, repeats, repeatCount, highs, highSeqs, highCount };
+}
+
+/**
+ * For each line: the next line of the same side with the same seq (and SYN/ACK flags), that is a
+ * retransmission of it; -1 if none. Only repeats and the segments they repeat can have one.
+ */
+function nextCopies({ rows, order }: Lines, replies: Replies): Int32Array {
+  const nextSame = new Int32Array(order.length).fill(-1);
+  if (replies.repeatCount === 0) return nextSame;
+  // The lines that may have a copy: the repeats, and for each, the first segment sent at its seq.
+  const repeats = replies.repeats.subarray(0, replies.repeatCount);
+  const candidates = new Set(repeats);
+  for (const j of repeats) {
+    const side = rows.side[order[j]];
+    const seq = rows.seqExt[order[j]];
+    const seqs = replies.highSeqs[side];
+    const k = firstAtLeast(seqs, seq, 0, replies.highCount[side]);
+    if (k < replies.highCount[side] && seqs[k] === seq) candidates.add(replies.highs[side][k]);
+  }
+  // From the last line up: the latest captured line seen so far for each seq (and flags).
+  const lastByKey = [new Map<number, number>(), new Map<number, number>()];
+  for (const i of [...candidates].sort((x, y) => y - x)) {
+    const r = order[i];
+    const side = rows.side[r];
+    const flags = rows.flags[r];
+    const key = rows.seqExt[r] * 4 + (flags & SYN ? 2 : 0) + (flags & ACK ? 1 : 0);
+    nextSame[i] = lastByKey[side].get(key) ?? -1;
+    if (!rows.notCaptured[r]) lastByKey[side].set(key, i);
+  }
+  return nextSame;
 }
 
 /** Chooses each segment's arrow from what its receiver sent next (see the top of this file). */
-function chooseArrows(items: readonly Item[]): ArrowChoice[] {
-  // Per side: the indices of the other side's segments that tell what had arrived (those with an
-  // ack, and SYNs without one: sent from a state that has received nothing), with the running
-  // maximum of their acks. A SYN without ACK counts as acknowledging nothing.
-  const replies: [number[], number[]] = [[], []];
-  const runningMax: [number[], number[]] = [[], []];
-  for (let j = 0; j < items.length; j++) {
-    const it = items[j];
-    const ack = it.ackExt ?? (it.flags & TCP_SYN ? -Infinity : undefined);
-    if (ack === undefined) continue; // a RST without ACK says nothing about what arrived
-    const to = (1 - it.side) as 0 | 1;
-    const list = runningMax[to];
-    replies[to].push(j);
-    list.push(Math.max(list.length ? list[list.length - 1] : -Infinity, ack));
-  }
-  // The next segment of the same side with the same seq (and SYN/ACK flags): a retransmission.
-  // Only seqs that are sent again matter: find them first (few), then their earlier copies.
-  const resent: [Set<number>, Set<number>] = [new Set(), new Set()];
-  const highest: [number, number] = [-Infinity, -Infinity];
-  for (const it of items) {
-    if (it.seqExt <= highest[it.side]) resent[it.side].add(it.seqExt);
-    highest[it.side] = Math.max(highest[it.side], it.seqExt);
-  }
-  const nextSame = new Int32Array(items.length).fill(-1);
-  const lastByKey: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
-  for (let i = items.length - 1; i >= 0; i--) {
-    const it = items[i];
-    if (!resent[it.side].has(it.seqExt)) continue;
-    if (!(it.len > 0 || it.flags & (TCP_SYN | TCP_FIN)) || it.flags & TCP_RST) continue;
-    const key = it.seqExt * 4 + (it.flags & TCP_SYN ? 2 : 0) + (it.flags & TCP_ACK ? 1 : 0);
-    nextSame[i] = lastByKey[it.side].get(key) ?? -1;
-    if (!it.notCaptured) lastByKey[it.side].set(key, i);
-  }
-
-  return items.map((it, i) => {
-    if (it.flags & TCP_RST) return { arrow: '->', inFlightUntil: -1 };
-    const occupies = it.len > 0 || (it.flags & (TCP_SYN | TCP_FIN)) !== 0;
+function chooseArrows(lines: Lines): Arrows {
+  const { rows, order } = lines;
+  const n = order.length;
+  const replies = collectReplies(lines);
+  const nextSame = nextCopies(lines, replies);
+  const kind = new Uint8Array(n).fill(ARROW_ARRIVES);
+  const inFlightUntil = new Int32Array(n).fill(-1);
+  const { side: sides, flags: flagsOf, seqExt, len } = rows;
+  // Per side: the first reply after the current line (lines are visited in order).
+  const next = new Int32Array(2);
+  for (let i = 0; i < n; i++) {
+    const r = order[i];
+    const flags = flagsOf[r];
+    if (flags & RST) continue;
+    const side = sides[r];
+    const occupiesSeq = len[r] > 0 || (flags & (SYN | FIN)) !== 0;
     // Covered by an ack that reaches its end; a segment without length by one at or past its seq.
-    const needed = occupies ? it.seqExt + it.len + (it.flags & TCP_SYN ? 1 : 0) + (it.flags & TCP_FIN ? 1 : 0) : it.seqExt;
-    const list = replies[it.side];
-    const max = runningMax[it.side];
-    const k = firstAfter(list, i);
-    let p = k; // position in `list` of the first reply covering this segment
-    if (k < list.length) {
-      if (k === 0 || max[k - 1] < needed) p = firstAtLeast(max, needed, k);
-      else while (p < list.length && items[list[p]].ackExt! < needed) p++; // acked before: rare
+    const needed = occupiesSeq ? seqExt[r] + len[r] + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0) : seqExt[r];
+    const list = replies.lines[side];
+    const max = replies.runningMax[side];
+    const count = replies.count[side];
+    let k = next[side];
+    while (k < count && list[k] <= i) k++;
+    next[side] = k;
+    let p = k; // the first reply covering this segment
+    if (k < count) {
+      if (k === 0 || max[k - 1] < needed) p = firstAtLeast(max, needed, k, count);
+      else p = firstAckAtLeast(lines, list, needed, k, count); // acked before: rare
     }
-    const coveredAt = p < list.length ? list[p] : items.length;
-    // Sent again before the receiver acknowledged it: the first copy was lost.
-    if (occupies && nextSame[i] >= 0 && nextSame[i] < coveredAt) return { arrow: '-x', inFlightUntil: -1 };
-    if (p === k) return { arrow: '->', inFlightUntil: -1 };
-    return { arrow: '~>', inFlightUntil: list[p - 1] };
-  });
-}
-
-/** The first position in the sorted `list` whose value is greater than `i`. */
-function firstAfter(list: readonly number[], i: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid] > i) hi = mid; else lo = mid + 1;
+    const coveredAt = p < count ? list[p] : n;
+    // Sent again before the receiver acknowledged it: the first copy was lost. (Everything below
+    // is computed on every line, for the same reason as in collectReplies.)
+    const copy = nextSame[i];
+    const copiedFirst = copy < coveredAt;
+    const lost = occupiesSeq && copy >= 0 && copiedFirst;
+    const inFlight = !lost && p !== k;
+    // While in flight: until the last reply before the one that covers it.
+    const lastBeforeCover = list[p > 0 ? p - 1 : 0];
+    kind[i] = lost ? ARROW_LOST : inFlight ? ARROW_IN_FLIGHT : ARROW_ARRIVES;
+    inFlightUntil[i] = inFlight ? lastBeforeCover : -1;
   }
-  return lo;
+  return { kind, inFlightUntil };
 }
 
-/** The first position from `from` in the non-decreasing `values` that is at least `wanted`. */
-function firstAtLeast(values: readonly number[], wanted: number, from: number): number {
+/** The first position in `values[from..to)`, non-decreasing, that is at least `wanted`. */
+function firstAtLeast(values: ArrayLike<number>, wanted: number, from: number, to: number): number {
   let lo = from;
-  let hi = values.length;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (values[mid] >= wanted) hi = mid; else lo = mid + 1;
@@ -486,17 +834,29 @@ function firstAtLeast(values: readonly number[], wanted: number, from: number): 
   return lo;
 }
 
+/** The first position in `replies[from..to)` whose own ack is at least `wanted`. */
+function firstAckAtLeast({ rows, order }: Lines, replies: Int32Array, wanted: number, from: number, to: number): number {
+  let p = from;
+  while (p < to && rows.ackExt[order[replies[p]]] < wanted) p++;
+  return p;
+}
+
 const FLAG_ORDER: readonly [number, string][] = [
   [TCP_SYN, 'SYN'], [TCP_FIN, 'FIN'], [TCP_RST, 'RST'], [TCP_PSH, 'PSH'], [TCP_ACK, 'ACK'],
   [TCP_URG, 'URG'], [TCP_ECE, 'ECE'], [TCP_CWR, 'CWR'],
 ];
 
-const flagTexts = new Map<number, string>();
+/** The start of a segment's line, by side and arrow: `C->S `, `S~>C `... */
+const LINE_STARTS: readonly Uint8Array[] = ['C', 'S'].flatMap((from) => ARROW_TEXT.map((arrow) => ascii(`${from}${arrow}${from === 'C' ? 'S' : 'C'} `)));
+let flagsSeqWords: readonly Uint8Array[] | undefined;
 
-function flagText(flags: number): string {
-  let text = flagTexts.get(flags);
-  if (text === undefined) flagTexts.set(flags, (text = flagTextOf(flags)));
-  return text;
+/**
+ * Each flag combination's text, and the start of the seq field (`SYN ACK seq=`), by flags. Made on
+ * the first conversion rather than when the module loads (the extension loads it on activation).
+ */
+function flagsSeq(): readonly Uint8Array[] {
+  flagsSeqWords ??= Array.from({ length: 256 }, (_, flags) => ascii(`${flagTextOf(flags)} seq=`));
+  return flagsSeqWords;
 }
 
 function flagTextOf(flags: number): string {
@@ -510,6 +870,143 @@ function formatDuration(seconds: number): string {
   return `${Number(seconds.toFixed(3))} s`;
 }
 
-function formatTime(seconds: number): string {
-  return `+${seconds.toFixed(6)} s`;
+// Writing into a byte buffer: each `put` writes at `at` and returns the position after what it
+// wrote; the caller has made room (TextBuffer.reserve).
+
+/** ASCII text -> its bytes. */
+function ascii(s: string): Uint8Array {
+  const bytes = new Uint8Array(s.length);
+  putText(bytes, 0, s);
+  return bytes;
+}
+
+/** Bytes made by ascii(). */
+function putBytes(b: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) b[at++] = bytes[i];
+  return at;
+}
+
+/** An ASCII string. */
+function putText(b: Uint8Array, at: number, s: string): number {
+  for (let i = 0; i < s.length; i++) b[at++] = s.charCodeAt(i);
+  return at;
+}
+
+/** "00" to "99", as bytes: numbers are written two digits at a time. */
+const DIGIT_PAIRS = ascii(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
+
+/** A non-negative whole number, as String() writes it (at most 30 characters). */
+function putInteger(b: Uint8Array, at: number, n: number): number {
+  if (!(n <= 0x7fffffff && n >= 0 && (n | 0) === n)) return putLargeInteger(b, at, n);
+  // Small enough for 32-bit integer arithmetic: the common case.
+  let v = n | 0;
+  const end = at + decimalDigits(v);
+  let i = end;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const pair = (v - q * 100) << 1;
+    b[--i] = DIGIT_PAIRS[pair + 1];
+    b[--i] = DIGIT_PAIRS[pair];
+    v = q;
+  }
+  if (v >= 10) {
+    b[--i] = DIGIT_PAIRS[(v << 1) + 1];
+    b[--i] = DIGIT_PAIRS[v << 1];
+  } else {
+    b[--i] = 0x30 + v;
+  }
+  return end;
+}
+
+/** How many decimal digits `v` (0 <= v < 2^31) has. */
+function decimalDigits(v: number): number {
+  let digits = 1;
+  for (let limit = 10; digits < 10 && v >= limit; limit *= 10) digits++;
+  return digits;
+}
+
+function putLargeInteger(b: Uint8Array, at: number, n: number): number {
+  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Number.isInteger(n))) return putText(b, at, String(n));
+  // Exact in floating point: below 2^53, n / 10 is never rounded up to the next integer.
+  let end = at + 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) end++;
+  let i = end;
+  do {
+    const q = Math.floor(n / 10);
+    b[--i] = 0x30 + (n - q * 10);
+    n = q;
+  } while (n > 0);
+  return end;
+}
+
+/** `x.toFixed(6)` (at most 30 characters for the times written here). */
+function putFixed6(b: Uint8Array, at: number, x: number): number {
+  const micros = x * 1e6;
+  // toFixed rounds the exact value of x; micros, rounded once, is within 2^-13 of it below 2^40:
+  // only near a half can the two roundings differ. There (and for odd values) toFixed decides.
+  if (!(x >= 0 && micros < 2 ** 40 && Math.abs(micros - Math.floor(micros) - 0.5) > 1e-3)) {
+    return putText(b, at, x.toFixed(6));
+  }
+  const rounded = Math.round(micros);
+  const whole = Math.floor(rounded / 1e6);
+  at = putInteger(b, at, whole);
+  b[at] = 0x2e; // '.'
+  let fraction = rounded - whole * 1e6; // below 10^6: 32-bit arithmetic
+  for (let i = 6; i >= 2; i -= 2) {
+    const q = (fraction / 100) | 0;
+    const pair = (fraction - q * 100) << 1;
+    b[at + i] = DIGIT_PAIRS[pair + 1];
+    b[at + i - 1] = DIGIT_PAIRS[pair];
+    fraction = q;
+  }
+  return at + 7;
+}
+
+/**
+ * A text built in a growing byte buffer and decoded once at the end. A document has a line per
+ * segment; building a string for each line and each number in it makes far more garbage than the
+ * document itself. ASCII goes into the buffer; any other text is kept as a string in between.
+ */
+class TextBuffer {
+  bytes: Uint8Array;
+  /** Octets written in `bytes`. */
+  length = 0;
+  /** Text before the buffer's content, when a string that is not ASCII came along. */
+  private readonly parts: string[] = [];
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Makes room for `n` more octets; returns the buffer to write them into (from `length`). */
+  reserve(n: number): Uint8Array {
+    if (this.length + n > this.bytes.length) {
+      const bigger = new Uint8Array(Math.max(2 * this.bytes.length, this.length + n));
+      bigger.set(this.bytes.subarray(0, this.length));
+      this.bytes = bigger;
+    }
+    return this.bytes;
+  }
+
+  text(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) > 0x7f) { // a file name, say: the buffer so far becomes a string, then `s`
+        this.flush();
+        this.parts.push(s);
+        return;
+      }
+    }
+    this.length = putText(this.reserve(s.length), this.length, s);
+  }
+
+  private flush(): void {
+    if (this.length === 0) return;
+    this.parts.push(new TextDecoder().decode(this.bytes.subarray(0, this.length)));
+    this.length = 0;
+  }
+
+  toString(): string {
+    this.flush();
+    return this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+  }
 }
