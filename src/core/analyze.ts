@@ -1,5 +1,5 @@
 // parse -> model -> diagnostics and timeline.
-import { runModel } from './model';
+import { runParsed } from './model';
 import { parse } from './parser';
 import type { Analysis, AnalyzeOptions, Diagnostic, Timeline } from './types';
 
@@ -10,14 +10,14 @@ import type { Analysis, AnalyzeOptions, Diagnostic, Timeline } from './types';
  */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parse(text, options.firstLine ?? 0, options.previous?.parsed);
-  const model = runModel(parsed.statements, parsed.lineCount, options.defaultMslMs, false);
+  const model = runParsed(parsed, options.defaultMslMs, false);
   const diagnostics = [...parsed.diagnostics, ...model.diagnostics].sort(byPosition);
   let timeline: Timeline | undefined;
   return {
     parsed,
     diagnostics,
     get timeline(): Timeline {
-      return (timeline ??= runModel(parsed.statements, parsed.lineCount, options.defaultMslMs, true).timeline);
+      return (timeline ??= runParsed(parsed, options.defaultMslMs, true).timeline);
     },
   };
 }

@@ -1,18 +1,18 @@
 // The endpoint model (spec section 3): every statement runs through the TCBs of RFC 9293, and
 // every line gets its diagnostics and its timeline event. After a mistake the model goes on as if
 // the line had been written as expected, so one mistake gives one diagnostic.
-import { diagnostic, plainRange } from './parser';
+import { diagnostic, plainRange, statementOrder } from './parser';
 import { msg } from './messages';
 import {
   Origin, Variables, add, compare, compareTo, numeric, resolve, same, show, unify,
 } from './seqspace';
 import type { SeqVal } from './seqspace';
 import { ACK_BIT, FIN_BIT, RST_BIT, SYN_BIT, SegmentLine } from './syntax';
-import type { RareFields } from './syntax';
+import type { RareFields, SegmentTable } from './syntax';
 import { Connection, Tcb, dropFront } from './tcb';
 import type { Reason, Segment } from './tcb';
 import type {
-  Diagnostic, Fix, Flag, Message, Participant, Range, SegmentEvent, SegmentRemark,
+  Diagnostic, Fix, Flag, Message, ParsedDocument, Participant, Range, SegmentEvent, SegmentRemark,
   Severity, Statement, TcbSnapshot, TcpState, Timeline, TimelineEvent, Transition, VariableBinding,
 } from './types';
 
@@ -88,6 +88,13 @@ export function runModel(statements: readonly Statement[], lineCount: number, de
   return new Model(defaultMslMs, record).run(statements, lineCount);
 }
 
+/** Runs a parse through the model, reading its segment lines in their compact form where it can. */
+export function runParsed(parsed: ParsedDocument, defaultMslMs = DEFAULT_MSL_MS, record = true): ModelResult {
+  const compact = statementOrder(parsed);
+  const m = new Model(defaultMslMs, record);
+  return compact ? m.runOrder(compact.order, compact.table, parsed.lineCount) : m.run(parsed.statements, parsed.lineCount);
+}
+
 /**
  * The segment that would be correct next from `from` to `to` at the end of the document: flags and
  * fields in the document's terms (`SYN ACK seq=y ack=x+1`), or undefined when `from` may send nothing.
@@ -111,8 +118,6 @@ class Model {
   private readonly involved = new Set<string>();
   /** Segment drafts and statements by line (arrays: a document has a segment on most lines). */
   private readonly segmentDrafts: (SegmentDraft | undefined)[] = [];
-  /** Each segment line, for diagnostics found when the segment arrives. */
-  private segmentLines: (SegmentLine | undefined)[] = [];
   /** Each endpoint's latest state change, for messages. */
   private readonly lastTransition = new Map<string, Transition>();
   /** Each endpoint's snapshot after the last event that involved it. */
@@ -141,8 +146,19 @@ class Model {
   }
 
   run(statements: readonly Statement[], lineCount: number): ModelResult {
-    this.segmentLines = new Array(lineCount);
     for (const st of statements) this.statement(st);
+    return this.end(lineCount);
+  }
+
+  /** Runs statements in line order where a segment line is a row of `table`, read through its cursor. */
+  runOrder(order: readonly (Statement | number)[], table: SegmentTable, lineCount: number): ModelResult {
+    const cursor = table.cursor;
+    for (const st of order) this.statement(typeof st === 'number' ? cursor.at(st) : st);
+    return this.end(lineCount);
+  }
+
+  /** The end of the document, and the result. */
+  private end(lineCount: number): ModelResult {
     // End of document: an open `par` ends here, and whatever is in flight arrives.
     const last = this.record ? this.events[this.events.length - 1] : undefined;
     if (this.par) {
@@ -476,7 +492,6 @@ class Model {
     const arrow = st.arrowKind;
     const rare = st.rareFields;
     const draft = this.current ? this.draft(st, line, len, winValue, rare) : undefined;
-    this.segmentLines[line] = st;
     const remarks: SegmentRemark[] = draft ? draft.remarks : [];
 
     if (F === T) {
@@ -563,9 +578,9 @@ class Model {
     const ackNo = hasAck ? this.checkAck(st, draft, s, rst) : undefined;
 
     const seg: Segment = {
-      line, from: F, to: T, syn, ack: hasAck, fin, rst, seq, ackNo, len,
+      line, start: st.start, end: st.end, from: F, to: T, syn, ack: hasAck, fin, rst, seq, ackNo, len,
       win: winValue < 0 ? undefined : winValue, wscale: rare?.wscale?.number, old: false, remarks, fate: 'in-flight',
-      end: undefined, dataSeq: undefined, waits: undefined,
+      seqEnd: undefined, dataSeq: undefined, waits: undefined,
     };
     this.windowCheck(st, s, seg);
     this.afterSend(s, seg, remarks);
@@ -991,7 +1006,7 @@ class Model {
     }
     const end = add(seg.seq, occupies);
     if (occupies > 0) {
-      seg.end = end;
+      seg.seqEnd = end;
       seg.waits = this.waits;
       if (seg.syn && seg.len > 0) seg.dataSeq = add(seg.seq, 1);
       s.sent.push(seg);
@@ -1344,7 +1359,7 @@ class Model {
   private ackSent(r: Tcb, ack: SeqVal): void {
     let k = 0;
     while (k < r.sent.length) {
-      const d = compare(ack, r.sent[k].end!);
+      const d = compare(ack, r.sent[k].seqEnd!);
       if (d !== undefined && d >= 0) k++;
       else break;
     }
@@ -1359,7 +1374,7 @@ class Model {
   }
 
   private segmentRange(seg: Segment): Range {
-    return this.segmentLines[seg.line]?.range ?? { start: { line: seg.line, character: 0 }, end: { line: seg.line, character: 0 } };
+    return { start: { line: seg.line, character: seg.start }, end: { line: seg.line, character: seg.end } };
   }
 
   // -- old duplicates --------------------------------------------------------------------------
@@ -1391,10 +1406,10 @@ class Model {
     if (!eF.active) eF.lastPeer = eF.lastPeer ?? T;
     conn.started = conn.started || false;
     const seg: Segment = {
-      line, from: F, to: T, syn: flags.syn, ack: hasAck, fin: flags.fin, rst: flags.rst,
+      line, start: st.start, end: st.end, from: F, to: T, syn: flags.syn, ack: hasAck, fin: flags.fin, rst: flags.rst,
       seq, ackNo, len: st.lenValue < 0 ? 0 : st.lenValue, win: st.winValue < 0 ? undefined : st.winValue,
       wscale: st.wscale?.number, old: true, remarks, fate: 'in-flight',
-      end: undefined, dataSeq: undefined, waits: undefined,
+      seqEnd: undefined, dataSeq: undefined, waits: undefined,
     };
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);

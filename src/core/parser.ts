@@ -73,14 +73,46 @@ export function commentStart(line: string): number {
   return line.length;
 }
 
-/** What a parse keeps for the next one: each line's text, statement and syntax diagnostics. */
+/**
+ * What a parse keeps for the next one: each line's text, statement (a segment line as its row in
+ * `table`) and syntax diagnostics.
+ */
 interface LineCache {
   readonly firstLine: number;
   readonly lines: readonly string[];
-  readonly statements: readonly (Statement | undefined)[];
+  readonly statements: readonly (Statement | number | undefined)[];
   readonly diagnostics: readonly (readonly Diagnostic[] | undefined)[];
+  readonly table: SegmentTable;
 }
 const lineCaches = new WeakMap<ParsedDocument, LineCache>();
+
+/**
+ * A parse. Its statements are kept in line order with each segment line as a row of the table; the
+ * list of statement objects is made when first read (a check reads the rows through a cursor).
+ */
+class ParsedText implements ParsedDocument {
+  private list?: readonly Statement[];
+
+  constructor(
+    readonly order: readonly (Statement | number)[],
+    readonly table: SegmentTable,
+    readonly diagnostics: readonly Diagnostic[],
+    readonly lineCount: number,
+  ) {}
+
+  get statements(): readonly Statement[] {
+    return (this.list ??= this.order.map((s) => (typeof s === 'number' ? new SegmentLine(this.table, s) : s)));
+  }
+
+  toJSON(): ParsedDocument {
+    return { statements: this.statements, diagnostics: this.diagnostics, lineCount: this.lineCount };
+  }
+}
+
+/** A parse's statements in line order, a segment line as a row of `table` (undefined for a parse made elsewhere). */
+export function statementOrder(parsed: ParsedDocument): { order: readonly (Statement | number)[]; table: SegmentTable } | undefined {
+  return parsed instanceof ParsedText ? { order: parsed.order, table: parsed.table } : undefined;
+}
 
 /**
  * Parses a whole document; `firstLine` numbers its lines inside a larger file (a Markdown block).
@@ -89,9 +121,9 @@ const lineCaches = new WeakMap<ParsedDocument, LineCache>();
  */
 export function parse(text: string, firstLine = 0, previous?: ParsedDocument): ParsedDocument {
   const lines = splitLines(text);
-  const statements: Statement[] = [];
+  const order: (Statement | number)[] = [];
   const diagnostics: Diagnostic[] = [];
-  const byLine: (Statement | undefined)[] = new Array(lines.length);
+  const byLine: (Statement | number | undefined)[] = new Array(lines.length);
   const diagsByLine: (readonly Diagnostic[] | undefined)[] = new Array(lines.length);
   const prev = previous && lineCaches.get(previous);
   const reuse = prev && prev.firstLine === firstLine ? prev : undefined;
@@ -99,9 +131,11 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
   const table = new SegmentTable(reuse ? 16 : lines.length, lines);
   const parser = new LineParser(diagnostics, table);
   for (let i = 0; i < lines.length; i++) {
-    let st: Statement | undefined;
+    let st: Statement | number | undefined;
     if (reuse && reuse.lines[i] === lines[i]) {
-      st = reuse.statements[i];
+      const old = reuse.statements[i];
+      // A segment line of the earlier parse is a row of its table: taken on as an object.
+      st = typeof old === 'number' ? new SegmentLine(reuse.table, old) : old;
       const ds = reuse.diagnostics[i];
       if (ds) {
         diagnostics.push(...ds);
@@ -113,10 +147,10 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
       if (diagnostics.length > before) diagsByLine[i] = diagnostics.slice(before);
     }
     byLine[i] = st;
-    if (st) statements.push(st);
+    if (st !== undefined) order.push(st);
   }
-  const parsed: ParsedDocument = { statements, diagnostics, lineCount: lines.length };
-  lineCaches.set(parsed, { firstLine, lines, statements: byLine, diagnostics: diagsByLine });
+  const parsed = new ParsedText(order, table, diagnostics, lines.length);
+  lineCaches.set(parsed, { firstLine, lines, statements: byLine, diagnostics: diagsByLine, table });
   return parsed;
 }
 
@@ -147,7 +181,7 @@ class LineParser implements SegmentPlaces {
   constructor(private readonly out: Diagnostic[], private readonly table: SegmentTable) {}
 
   /** Parses the line `text`, numbered `line`, which is item `index` of the table's lines. */
-  read(text: string, line: number, index: number): Statement | undefined {
+  read(text: string, line: number, index: number): Statement | number | undefined {
     this.text = text;
     this.line = line;
     this.index = index;
@@ -217,7 +251,7 @@ class LineParser implements SegmentPlaces {
 
   // -- statements ------------------------------------------------------------------------------
 
-  private statement(): Statement {
+  private statement(): Statement | number {
     const start = this.pos;
     const firstEnd = identEnd(this.text, start, this.end);
     if (firstEnd === start) {
@@ -349,7 +383,8 @@ class LineParser implements SegmentPlaces {
     return { kind: 'state', range, endpoint, stateToken, state: resolved.state, misspelt: resolved.misspelt || undefined };
   }
 
-  private segment(start: number, senderEnd: number): SegmentLine {
+  /** Reads a segment line into the table; returns its row. */
+  private segment(start: number, senderEnd: number): number {
     const body = this.text;
     const seg = this.table.scratch;
     seg.reset();

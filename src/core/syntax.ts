@@ -189,8 +189,8 @@ export class SegmentTable {
     this.numbers = new Float64Array(n * NUMBERS);
   }
 
-  /** Adds the scratch row as the segment line `line`, whose text is lines[index]. */
-  add(index: number, line: number): SegmentLine {
+  /** Adds the scratch row as the segment line `line`, whose text is lines[index]; returns its row. */
+  add(index: number, line: number): number {
     const r = this.rows++;
     if (r * INTS >= this.ints.length) this.grow();
     const s = this.scratch;
@@ -220,8 +220,11 @@ export class SegmentTable {
     this.numbers[k + N_LEN] = s.lenValue;
     this.numbers[k + N_WIN] = s.winValue;
     if (s.mss || s.wscale || s.sackok || s.old) this.rare.set(r, { mss: s.mss, wscale: s.wscale, sackok: s.sackok, old: s.old });
-    return new SegmentLine(this, r);
+    return r;
   }
+
+  /** One SegmentLine moved from row to row (`at`), for a reader that keeps none of them. */
+  readonly cursor: SegmentLine = new SegmentLine(this, 0);
 
   private nameId(name: string): number {
     let id = this.nameIds.get(name);
@@ -265,7 +268,13 @@ export class SegmentTable {
  * the line again: most lines never need them.
  */
 export class SegmentLine implements SegmentStatement {
-  constructor(private readonly table: SegmentTable, private readonly row: number) {}
+  constructor(private readonly table: SegmentTable, private row: number) {}
+
+  /** Moves a cursor to another row of its table (see SegmentTable.cursor). */
+  at(row: number): this {
+    this.row = row;
+    return this;
+  }
 
   get kind(): 'segment' { return 'segment'; }
   get line(): number { return this.table.ints[this.row * INTS + I_LINE]; }

@@ -11,6 +11,9 @@ export const SYNCHRONIZED: ReadonlySet<TcpState> = new Set<TcpState>([
 /** A segment as it travels: the values the model settled on (the expected ones after a mistake). */
 export interface Segment {
   readonly line: number;
+  /** Where its statement starts and ends on the line (for diagnostics found when it arrives). */
+  readonly start: number;
+  readonly end: number;
   readonly from: string;
   readonly to: string;
   readonly syn: boolean;
@@ -31,7 +34,7 @@ export interface Segment {
   fate: 'in-flight' | 'held' | 'accepted' | 'dropped' | 'lost';
   // Set when it occupies sequence space (data, SYN or FIN) and waits in its sender's `sent` list:
   /** seq + len (+1 for SYN, +1 for FIN). */
-  end?: SeqVal;
+  seqEnd?: SeqVal;
   /** For a SYN with data: where the data starts (ISS+1), which a retransmission may use. */
   dataSeq?: SeqVal;
   /** How many `wait`s had passed when it was sent (time passed since, when fewer than now). */
