@@ -81,7 +81,10 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   if (!svg.includes('>Client<')) throw new Error('the exported SVG does not show the participants');
   ctx.log(`exported ${svg.length} bytes of SVG`);
 
-  // After a reload the serializer brings the panel back, drawing the same document.
+  // After a reload the serializer brings the panel back, drawing the same document. The workbench
+  // stores its open editors (the panel among them) a moment after they change, and code-server
+  // writes that storage to the server: give it time to land before the page goes away.
+  await page.waitForTimeout(3000);
   await page.reload();
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   const restored = await diagramFrame(page);
