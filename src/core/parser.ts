@@ -74,17 +74,44 @@ export function commentStart(line: string): number {
 }
 
 /**
- * What a parse keeps for the next one: each line's text, statement (a segment line as its row in
- * `table`) and syntax diagnostics.
+ * What a parse keeps for the next one: the text, the statements in order (a segment line as its
+ * row in `table`) and the syntax diagnostics; `byLine` holds the same per line, made when an
+ * edit first needs it.
  */
 interface LineCache {
   readonly firstLine: number;
+  readonly text: string;
+  readonly order: readonly (Statement | number)[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly table: SegmentTable;
+  readonly lineCount: number;
+  byLine?: LineView;
+}
+
+/** A parse line by line: each line's text, statement and syntax diagnostics. */
+interface LineView {
   readonly lines: readonly string[];
   readonly statements: readonly (Statement | number | undefined)[];
   readonly diagnostics: readonly (readonly Diagnostic[] | undefined)[];
+  /** The table the statements' rows belong to. */
   readonly table: SegmentTable;
 }
+
 const lineCaches = new WeakMap<ParsedDocument, LineCache>();
+
+/** A cached parse, line by line (made once, from its statements and diagnostics). */
+function lineView(cache: LineCache): LineView {
+  if (cache.byLine) return cache.byLine;
+  const statements: (Statement | number | undefined)[] = new Array(cache.lineCount);
+  const diagnostics: Diagnostic[][] = new Array(cache.lineCount);
+  for (const st of cache.order) {
+    const line = typeof st === 'number' ? cache.table.lineOf(st) : st.range.start.line;
+    statements[line - cache.firstLine] = st;
+  }
+  // Syntax diagnostics stand on the line they are about.
+  for (const d of cache.diagnostics) (diagnostics[d.range.start.line - cache.firstLine] ??= []).push(d);
+  return (cache.byLine = { lines: splitLines(cache.text), statements, diagnostics, table: cache.table });
+}
 
 /**
  * A parse. Its statements are kept in line order with each segment line as a row of the table; the
@@ -120,19 +147,58 @@ export function statementOrder(parsed: ParsedDocument): { order: readonly (State
  * the same line reuse its statements: typing on one line re-parses that line only.
  */
 export function parse(text: string, firstLine = 0, previous?: ParsedDocument): ParsedDocument {
+  const prev = previous && lineCaches.get(previous);
+  if (prev && prev.firstLine === firstLine) return parseEdited(text, firstLine, lineView(prev));
+  return parseWhole(text, firstLine);
+}
+
+/**
+ * A parse from nothing: the text is read in one piece, line after line, without a string per
+ * line (a long document is mostly segment lines, which become rows of the table).
+ */
+function parseWhole(text: string, firstLine: number): ParsedDocument {
+  const order: (Statement | number)[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const n = text.length;
+  // A row for every line at most: counted first, so that the table never grows.
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  const table = new SegmentTable(lines, [], text);
+  const parser = new LineParser(diagnostics, table);
+  parser.begin(text);
+  // Where the next \n and \r stand (n when there is none): each is searched for once per line end.
+  let nl = -1;
+  let cr = -1;
+  let start = 0;
+  let line = 0;
+  for (;;) {
+    if (nl < start) { nl = text.indexOf('\n', start); if (nl < 0) nl = n; }
+    if (cr < start) { cr = text.indexOf('\r', start); if (cr < 0) cr = n; }
+    const end = nl < cr ? nl : cr;
+    const st = parser.readAt(start, end, firstLine + line, start);
+    if (st !== undefined) order.push(st);
+    line++;
+    if (end >= n) break;
+    start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  const parsed = new ParsedText(order, table, diagnostics, line);
+  lineCaches.set(parsed, { firstLine, text, order, diagnostics, table, lineCount: line });
+  return parsed;
+}
+
+/** A parse after an edit: line by line, taking on the statements of lines that did not change. */
+function parseEdited(text: string, firstLine: number, reuse: LineView): ParsedDocument {
   const lines = splitLines(text);
   const order: (Statement | number)[] = [];
   const diagnostics: Diagnostic[] = [];
   const byLine: (Statement | number | undefined)[] = new Array(lines.length);
   const diagsByLine: (readonly Diagnostic[] | undefined)[] = new Array(lines.length);
-  const prev = previous && lineCaches.get(previous);
-  const reuse = prev && prev.firstLine === firstLine ? prev : undefined;
-  // Segment lines go into one table; a re-parse after an edit adds only the lines that changed.
-  const table = new SegmentTable(reuse ? 16 : lines.length, lines);
+  // Segment lines go into one table; only the lines that changed are added to it.
+  const table = new SegmentTable(16, lines);
   const parser = new LineParser(diagnostics, table);
   for (let i = 0; i < lines.length; i++) {
     let st: Statement | number | undefined;
-    if (reuse && reuse.lines[i] === lines[i]) {
+    if (reuse.lines[i] === lines[i]) {
       const old = reuse.statements[i];
       // A segment line of the earlier parse is a row of its table: taken on as an object.
       st = typeof old === 'number' ? new SegmentLine(reuse.table, old) : old;
@@ -150,19 +216,35 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
     if (st !== undefined) order.push(st);
   }
   const parsed = new ParsedText(order, table, diagnostics, lines.length);
-  lineCaches.set(parsed, { firstLine, lines, statements: byLine, diagnostics: diagsByLine, table });
+  lineCaches.set(parsed, {
+    firstLine, text, order, diagnostics, table, lineCount: lines.length,
+    byLine: { lines, statements: byLine, diagnostics: diagsByLine, table },
+  });
   return parsed;
 }
 
 /**
- * Parses lines, one at a time (`read`). Errors go to `out`; a line with an error yields no
- * statement. After a segment line, the parser holds where its tokens stand (SegmentPlaces).
+ * Parses lines, one at a time: a line string (`read`), or the next line of one text (`begin`, then
+ * `readAt`). Positions are in `text`; ranges count from the line's start, `base`. Errors go to
+ * `out`; a line with an error yields no statement. After a segment line read on its own (base 0),
+ * the parser holds where its tokens stand (SegmentPlaces).
  */
 class LineParser implements SegmentPlaces {
   private text = '';
+  private base = 0;
+  /** Where the line ends (before its line break). */
+  private lineEnd = 0;
   private line = 0;
   private index = 0;
   private pos = 0;
+  /**
+   * The next `#`, `"` and `:` at or after where they were last looked for (text.length: none).
+   * Lines are read in order, so each stretch of the text is searched once: a text with no `#`
+   * at all costs one search, not one per line.
+   */
+  private nextHash = -1;
+  private nextQuote = -1;
+  private nextColon = -1;
   end = 0;
   start = 0;
   senderEnd = 0;
@@ -182,14 +264,31 @@ class LineParser implements SegmentPlaces {
 
   /** Parses the line `text`, numbered `line`, which is item `index` of the table's lines. */
   read(text: string, line: number, index: number): Statement | number | undefined {
+    this.begin(text);
+    return this.readAt(0, text.length, line, index);
+  }
+
+  /** Starts reading `text` (the searches for `#`, `"` and `:` start again). */
+  begin(text: string): void {
     this.text = text;
+    this.nextHash = this.nextQuote = this.nextColon = -1;
+  }
+
+  /**
+   * Parses text[start, lineEnd), the line numbered `line`, which the table knows by `index` (its
+   * place in the table's lines, or its start in the table's source). Lines are read in order.
+   */
+  readAt(start: number, lineEnd: number, line: number, index: number): Statement | number | undefined {
+    const text = this.text;
+    this.base = start;
+    this.lineEnd = lineEnd;
     this.line = line;
     this.index = index;
-    this.pos = 0;
+    this.pos = start;
     this.flagsStart = this.seqStart = this.ackStart = -1;
-    let end = commentStart(text);
+    let end = this.commentAt(start, lineEnd);
     // Trailing spaces before the comment are not part of the statement.
-    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
     this.end = end;
     this.skipSpaces();
     if (this.pos >= this.end) return undefined;
@@ -206,17 +305,53 @@ class LineParser implements SegmentPlaces {
 
   // -- helpers ---------------------------------------------------------------------------------
 
+  /** Where the comment starts on the line text[start, lineEnd) (or lineEnd): see commentStart. */
+  private commentAt(start: number, lineEnd: number): number {
+    const text = this.text;
+    if (this.nextQuote < start) {
+      this.nextQuote = text.indexOf('"', start);
+      if (this.nextQuote < 0) this.nextQuote = text.length;
+    }
+    // Most lines have no quote: the next `#` is the comment, if it is on this line.
+    if (this.nextQuote >= lineEnd) {
+      if (this.nextHash < start) {
+        this.nextHash = text.indexOf('#', start);
+        if (this.nextHash < 0) this.nextHash = text.length;
+      }
+      return this.nextHash < lineEnd ? this.nextHash : lineEnd;
+    }
+    for (let i = start; i < lineEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 35 /* # */) return i;
+      if (c === 34 /* " */) {
+        let close = i + 1;
+        while (close < lineEnd && text.charCodeAt(close) !== 34) close++;
+        if (close < lineEnd) i = close; // a paired string: skip it; an unpaired quote is a plain character
+      }
+    }
+    return lineEnd;
+  }
+
+  /** The first `:` in text[from, limit), or limit. */
+  private colonIn(from: number, limit: number): number {
+    if (this.nextColon < from) {
+      this.nextColon = this.text.indexOf(':', from);
+      if (this.nextColon < 0) this.nextColon = this.text.length;
+    }
+    return this.nextColon < limit ? this.nextColon : limit;
+  }
+
   private range(start: number, end: number): Range {
-    return new LineRange(this.line, start, end);
+    return new LineRange(this.line, start - this.base, end - this.base);
   }
 
   private token<T extends string>(value: T, start: number, end: number): Token<T> {
-    return new LineToken(value, this.line, start, end);
+    return new LineToken(value, this.line, start - this.base, end - this.base);
   }
 
   private fail(start: number, end: number, id: string, args?: Message['args'], code = 'syntax', fix?: Fix): never {
     // Never an empty range where there is a character to point at.
-    const stop = end > start ? end : Math.min(start + 1, this.text.length);
+    const stop = end > start ? end : Math.min(start + 1, this.lineEnd);
     const r = this.range(start, stop);
     throw new SyntaxFailure(diagnostic(r, 'error', code, msg(id, args), fix));
   }
@@ -363,7 +498,7 @@ class LineParser implements SegmentPlaces {
 
   private stateLine(endpoint: Token, start: number): Statement {
     const sStart = this.pos;
-    if (sStart >= this.end) this.fail(endpoint.range.start.character, this.end, 'syntax.stateMissing', { endpoint: endpoint.value });
+    if (sStart >= this.end) this.fail(start, this.end, 'syntax.stateMissing', { endpoint: endpoint.value });
     const sEnd = this.wordEnd(sStart);
     const written = this.text.slice(sStart, sEnd);
     const stateToken: Token = this.token(written, sStart, sEnd);
@@ -391,7 +526,7 @@ class LineParser implements SegmentPlaces {
     this.start = start;
     seg.start = start;
     seg.end = this.end;
-    seg.sender = body.slice(start, senderEnd);
+    seg.sender = this.table.nameIdAt(body, start, senderEnd);
     this.senderEnd = senderEnd;
     const arrowStart = this.pos;
     const a0 = body.charCodeAt(arrowStart);
@@ -408,7 +543,7 @@ class LineParser implements SegmentPlaces {
     const toStart = this.pos;
     const toEnd = identEnd(body, toStart, this.end);
     if (toEnd === toStart) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.expectedReceiver');
-    seg.receiver = body.slice(toStart, toEnd);
+    seg.receiver = this.table.nameIdAt(body, toStart, toEnd);
     this.receiverStart = toStart;
     this.receiverEnd = toEnd;
     this.pos = toEnd;
@@ -419,8 +554,7 @@ class LineParser implements SegmentPlaces {
       this.skipSpaces();
     }
     // The label starts at the first `:` of what remains.
-    const colon = body.indexOf(':', this.pos);
-    const bodyEnd = colon >= 0 && colon < this.end ? colon : this.end;
+    const bodyEnd = this.colonIn(this.pos, this.end);
     if (bodyEnd < this.end) {
       let ls = bodyEnd + 1;
       while (ls < this.end && isSpace(body.charCodeAt(ls))) ls++;
@@ -498,21 +632,21 @@ class LineParser implements SegmentPlaces {
       const we = wordEndIn(body, wStart, bodyEnd);
       this.fail(wStart, we, 'syntax.unknownWord', { found: body.slice(wStart, we) });
     }
-    return this.table.add(this.index, this.line);
+    return this.table.add(this.index, this.line, this.base);
   }
 
   /** The variable and offset of the expression `expr` read last. */
-  private exprVar: string | undefined = undefined;
+  private exprVar = -1;
   private exprOffset = 0;
 
   /**
    * Parses `EXPR`: terms joined by + or -, at most one variable, with a plus sign. Returns where it
-   * ends; its variable and offset are left in exprVar and exprOffset.
+   * ends; its variable (a name id, -1 for none) and offset are left in exprVar and exprOffset.
    */
   private expr(from: number, limit: number, field: string): number {
     const body = this.text;
     let i = from;
-    let variable: string | undefined;
+    let variable = -1;
     let offset = 0;
     let sign = 1;
     let lastEnd = from;
@@ -534,10 +668,9 @@ class LineParser implements SegmentPlaces {
           if (e === i) {
             this.fail(lastEnd === from ? from : i, wordEndIn(body, i, limit), 'syntax.expectedTerm', { field });
           }
-          if (variable !== undefined) this.fail(i, e, 'syntax.twoVariables', { field });
-          const name = body.slice(i, e);
-          if (sign < 0) this.fail(i, e, 'syntax.negativeVariable', { name });
-          variable = name;
+          if (variable >= 0) this.fail(i, e, 'syntax.twoVariables', { field });
+          if (sign < 0) this.fail(i, e, 'syntax.negativeVariable', { name: body.slice(i, e) });
+          variable = this.table.nameIdAt(body, i, e);
           i = lastEnd = e;
         }
         expectTerm = false;

@@ -110,21 +110,22 @@ export class SegmentRow {
   /** Where the statement starts, and ends (before trailing spaces and the comment). */
   start = 0;
   end = 0;
-  sender = '';
+  /** Endpoint and variable names as ids in the table's `names` (-1: none). */
+  sender = -1;
   arrowKind: Arrow = '->';
-  receiver = '';
+  receiver = -1;
   /** One bit per flag (bit i: FLAGS[i]); flagOrder keeps the written order, 4 bits per flag. */
   flagBits = 0;
   flagOrder = 0;
   flagCount = 0;
   /** seq=: whether written, its terms, and where its expression stands. */
   seqWritten = false;
-  seqVar: string | undefined = undefined;
+  seqVar = -1;
   seqOffset = 0;
   seqExprStart = 0;
   seqEnd = 0;
   ackWritten = false;
-  ackVar: string | undefined = undefined;
+  ackVar = -1;
   ackOffset = 0;
   ackExprStart = 0;
   ackEnd = 0;
@@ -139,10 +140,10 @@ export class SegmentRow {
   labelStart = -1;
 
   reset(): void {
-    this.start = 0; this.end = 0; this.sender = ''; this.arrowKind = '->'; this.receiver = '';
+    this.start = 0; this.end = 0; this.sender = -1; this.arrowKind = '->'; this.receiver = -1;
     this.flagBits = 0; this.flagOrder = 0; this.flagCount = 0;
-    this.seqWritten = false; this.seqVar = undefined; this.seqOffset = 0; this.seqExprStart = 0; this.seqEnd = 0;
-    this.ackWritten = false; this.ackVar = undefined; this.ackOffset = 0; this.ackExprStart = 0; this.ackEnd = 0;
+    this.seqWritten = false; this.seqVar = -1; this.seqOffset = 0; this.seqExprStart = 0; this.seqEnd = 0;
+    this.ackWritten = false; this.ackVar = -1; this.ackOffset = 0; this.ackExprStart = 0; this.ackEnd = 0;
     this.lenValue = -1; this.winValue = -1;
     this.mss = this.wscale = this.sackok = this.old = undefined;
     this.labelStart = -1;
@@ -162,6 +163,8 @@ const ARROWS: readonly Arrow[] = ['->', '~>', '-x'];
 const I_LINE = 0, I_END = 1, I_ARROW = 2, I_FLAG_BITS = 3, I_FLAG_ORDER = 4, I_FLAG_COUNT = 5, I_WRITTEN = 6,
   I_SEQ_START = 7, I_SEQ_END = 8, I_ACK_START = 9, I_ACK_END = 10, I_LABEL = 11, I_TEXT = 12, I_SENDER = 13,
   I_RECEIVER = 14, I_SEQ_VAR = 15, I_ACK_VAR = 16, I_START = 17, INTS = 18;
+// I_TEXT: the index of the row's line in `lines`, or, in a table over a whole `source`, where
+// the line starts in it.
 // Columns of SegmentTable.numbers: values that may need all 32 bits unsigned (or -1 for absent).
 const N_SEQ = 0, N_ACK = 1, N_LEN = 2, N_WIN = 3, NUMBERS = 4;
 const SEQ_WRITTEN = 1, ACK_WRITTEN = 2;
@@ -182,38 +185,44 @@ export class SegmentTable {
   readonly scratch = new SegmentRow();
   private rows = 0;
 
-  /** `lines`: the parse's lines (a row keeps the index of its line's text). */
-  constructor(capacity: number, public lines: readonly string[]) {
+  /**
+   * `lines`: the parse's lines, when it went line by line (a row keeps the index of its line's
+   * text); `source`: the whole text, when it was read in one piece (a row keeps where its line starts).
+   */
+  constructor(capacity: number, public lines: readonly string[], readonly source?: string) {
     const n = Math.max(16, capacity);
     this.ints = new Int32Array(n * INTS);
     this.numbers = new Float64Array(n * NUMBERS);
   }
 
-  /** Adds the scratch row as the segment line `line`, whose text is lines[index]; returns its row. */
-  add(index: number, line: number): number {
+  /**
+   * Adds the scratch row as the segment line `line`, whose text is lines[index] (or starts at
+   * `index` in the source); the scratch's positions count from `base`. Returns the row.
+   */
+  add(index: number, line: number, base: number): number {
     const r = this.rows++;
     if (r * INTS >= this.ints.length) this.grow();
     const s = this.scratch;
     const i = r * INTS;
     const ints = this.ints;
     ints[i + I_LINE] = line;
-    ints[i + I_START] = s.start;
-    ints[i + I_END] = s.end;
+    ints[i + I_START] = s.start - base;
+    ints[i + I_END] = s.end - base;
     ints[i + I_ARROW] = s.arrowKind === '->' ? 0 : s.arrowKind === '~>' ? 1 : 2;
     ints[i + I_FLAG_BITS] = s.flagBits;
     ints[i + I_FLAG_ORDER] = s.flagOrder;
     ints[i + I_FLAG_COUNT] = s.flagCount;
     ints[i + I_WRITTEN] = (s.seqWritten ? SEQ_WRITTEN : 0) | (s.ackWritten ? ACK_WRITTEN : 0);
-    ints[i + I_SEQ_START] = s.seqExprStart;
-    ints[i + I_SEQ_END] = s.seqEnd;
-    ints[i + I_ACK_START] = s.ackExprStart;
-    ints[i + I_ACK_END] = s.ackEnd;
-    ints[i + I_LABEL] = s.labelStart;
+    ints[i + I_SEQ_START] = s.seqExprStart - base;
+    ints[i + I_SEQ_END] = s.seqEnd - base;
+    ints[i + I_ACK_START] = s.ackExprStart - base;
+    ints[i + I_ACK_END] = s.ackEnd - base;
+    ints[i + I_LABEL] = s.labelStart < 0 ? -1 : s.labelStart - base;
     ints[i + I_TEXT] = index;
-    ints[i + I_SENDER] = this.nameId(s.sender);
-    ints[i + I_RECEIVER] = this.nameId(s.receiver);
-    ints[i + I_SEQ_VAR] = s.seqVar === undefined ? -1 : this.nameId(s.seqVar);
-    ints[i + I_ACK_VAR] = s.ackVar === undefined ? -1 : this.nameId(s.ackVar);
+    ints[i + I_SENDER] = s.sender;
+    ints[i + I_RECEIVER] = s.receiver;
+    ints[i + I_SEQ_VAR] = s.seqVar;
+    ints[i + I_ACK_VAR] = s.ackVar;
     const k = r * NUMBERS;
     this.numbers[k + N_SEQ] = s.seqOffset;
     this.numbers[k + N_ACK] = s.ackOffset;
@@ -226,6 +235,24 @@ export class SegmentTable {
   /** One SegmentLine moved from row to row (`at`), for a reader that keeps none of them. */
   readonly cursor: SegmentLine = new SegmentLine(this, 0);
 
+  /**
+   * The id of the name text[start, end): compared in place with the first few names (a document
+   * has a handful: `C`, `S`, `x`, `y`), so that no string is made for it on every line.
+   */
+  nameIdAt(text: string, start: number, end: number): number {
+    const names = this.names;
+    const length = end - start;
+    const n = names.length < 8 ? names.length : 8;
+    for (let k = 0; k < n; k++) {
+      const name = names[k];
+      if (name.length !== length) continue;
+      let i = 0;
+      while (i < length && name.charCodeAt(i) === text.charCodeAt(start + i)) i++;
+      if (i === length) return k;
+    }
+    return this.nameId(text.slice(start, end));
+  }
+
   private nameId(name: string): number {
     let id = this.nameIds.get(name);
     if (id === undefined) {
@@ -234,6 +261,27 @@ export class SegmentTable {
       this.nameIds.set(name, id);
     }
     return id;
+  }
+
+  /** The line a row stands on. */
+  lineOf(row: number): number {
+    return this.ints[row * INTS + I_LINE];
+  }
+
+  /** A row's statement text, from the start of its line to the end of the statement. */
+  textOf(row: number): string {
+    const i = row * INTS;
+    if (this.source === undefined) return this.lines[this.ints[i + I_TEXT]];
+    const base = this.ints[i + I_TEXT];
+    return this.source.slice(base, base + this.ints[i + I_END]);
+  }
+
+  /** The text of a row's line from `start` to `end`. */
+  sliceOf(row: number, start: number, end: number): string {
+    const i = row * INTS;
+    if (this.source === undefined) return this.lines[this.ints[i + I_TEXT]].slice(start, end);
+    const base = this.ints[i + I_TEXT];
+    return this.source.slice(base + start, base + end);
   }
 
   /** The name in column `column` of row `row` (undefined for -1). */
@@ -308,7 +356,8 @@ export class SegmentLine implements SegmentStatement {
   }
   /** Where the label's text starts (-1 when none). */
   get labelStart(): number { return this.table.ints[this.row * INTS + I_LABEL]; }
-  private get text(): string { return this.table.lines[this.table.ints[this.row * INTS + I_TEXT]]; }
+  /** The line's text up to the end of the statement. */
+  private get text(): string { return this.table.textOf(this.row); }
   private get seqExprStart(): number { return this.table.ints[this.row * INTS + I_SEQ_START]; }
   private get seqEnd(): number { return this.table.ints[this.row * INTS + I_SEQ_END]; }
   private get ackExprStart(): number { return this.table.ints[this.row * INTS + I_ACK_START]; }
@@ -349,7 +398,7 @@ export class SegmentLine implements SegmentStatement {
   /** The label's text (as `label.value`), without making a token. */
   get labelText(): string | undefined {
     if (this.labelStart < 0) return undefined;
-    const value = this.text.slice(this.labelStart, this.end);
+    const value = this.table.sliceOf(this.row, this.labelStart, this.end);
     // A label written entirely in quotes is shown without them.
     return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
   }
@@ -359,17 +408,18 @@ export class SegmentLine implements SegmentStatement {
     // The flags are found again by scanning the flag words.
     const out: Token<Flag>[] = [];
     const seen = new Set<number>();
-    const limit = this.labelStart >= 0 ? this.text.lastIndexOf(':', this.labelStart) : this.end;
+    const text = this.text;
+    const limit = this.labelStart >= 0 ? text.lastIndexOf(':', this.labelStart) : this.end;
     let i = this.places.receiverEnd;
     while (i < limit && out.length < this.flagCount) {
-      const c = this.text.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (!isLetter(c)) { i++; continue; }
       let e = i;
-      while (e < limit && isWordChar(this.text.charCodeAt(e))) e++;
+      while (e < limit && isWordChar(text.charCodeAt(e))) e++;
       // Skip the fields (their expressions may hold a variable spelt like a flag).
       const fieldEnd = this.fieldEndAt(i);
       if (fieldEnd > 0) { i = fieldEnd; continue; }
-      const w = wordAt(this.text, i, e);
+      const w = wordAt(text, i, e);
       if (w >= 0 && w < 8 && (this.flagBits & (1 << w)) && !seen.has(w)) {
         seen.add(w);
         out.push(new LineToken(FLAGS[w], this.line, i, e));
@@ -388,7 +438,7 @@ export class SegmentLine implements SegmentStatement {
 
   /** The text of a field's expression (`x+1`). */
   exprText(which: 'seq' | 'ack'): string {
-    return which === 'seq' ? this.text.slice(this.seqExprStart, this.seqEnd) : this.text.slice(this.ackExprStart, this.ackEnd);
+    return which === 'seq' ? this.table.sliceOf(this.row, this.seqExprStart, this.seqEnd) : this.table.sliceOf(this.row, this.ackExprStart, this.ackEnd);
   }
 
   toJSON(): SegmentStatement {
@@ -400,7 +450,7 @@ export class SegmentLine implements SegmentStatement {
   }
 
   private exprField(name: 'seq' | 'ack', s: number, xs: number, e: number, variable: string | undefined, offset: number): SegmentField {
-    const expr: Expr = { variable, offset, range: new LineRange(this.line, xs, e), text: this.text.slice(xs, e) };
+    const expr: Expr = { variable, offset, range: new LineRange(this.line, xs, e), text: this.table.sliceOf(this.row, xs, e) };
     return { name, range: new LineRange(this.line, s, e), expr };
   }
 

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { analyze, analyzeMarkdown } from '../../src/core';
 import type { Analysis, Range } from '../../src/core';
 import { runModel, runParsed } from '../../src/core/model';
+import { parse } from '../../src/core/parser';
 import { FIXTURES, SHARED_EXAMPLES, exampleFiles } from './marks';
 import { rng } from './random';
 
@@ -56,7 +57,7 @@ function mutate(r: () => number, text: string): string {
   for (let i = 0; i < n && chars.length > 0; i++) {
     const at = Math.floor(r() * chars.length);
     const op = Math.floor(r() * 4);
-    const c = pick(r, ['-', '>', '~', 'x', '=', '+', '1', ' ', '\n', ':', '#', '"', 'S', 'A', '\u0000', '😀']);
+    const c = pick(r, ['-', '>', '~', 'x', '=', '+', '1', ' ', '\n', '\r', ':', '#', '"', 'S', 'A', '\u0000', '😀']);
     if (op === 0) chars.splice(at, 0, c);
     else if (op === 1) chars.splice(at, 1);
     else if (op === 2) chars[at] = c;
@@ -90,6 +91,10 @@ function checkAnalysis(text: string, a: Analysis, seed: number): void {
     assert.ok(d.message.length > 0 && !/\{\w+\}/.test(d.message), `seed ${seed}: message with a hole: ${d.message}`);
   }
   for (const e of a.timeline.events) assert.ok(e.line >= 0 && e.line < lengths.length, `seed ${seed}: event line ${e.line}`);
+  // A parse from nothing reads the text in one piece; a parse after an edit goes line by line
+  // (here every line, as none matches the earlier text): both must find the same.
+  const byLines = parse(text, 0, parse('\u0001'));
+  assert.equal(JSON.stringify(byLines), JSON.stringify(a.parsed), `seed ${seed}: the whole-text and line-by-line parses differ`);
   // A check runs the model on the compact rows without recording the timeline; the statement
   // objects, with or without recording, must give the same.
   const compact = JSON.stringify(runParsed(a.parsed, undefined, false).diagnostics);
@@ -105,7 +110,7 @@ describe('fuzz: the core never throws and keeps every range inside the document'
     for (let seed = 1; seed <= 3000; seed++) {
       const r = rng(seed);
       const n = 1 + Math.floor(r() * 30);
-      const text = Array.from({ length: n }, () => randomLine(r)).join(pick(r, ['\n', '\r\n']));
+      const text = Array.from({ length: n }, () => randomLine(r)).join(pick(r, ['\n', '\r\n', '\r']));
       checkAnalysis(text, analyze(text), seed);
     }
   });
