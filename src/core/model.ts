@@ -4,7 +4,7 @@
 import { diagnostic, plainRange, statementOrder } from './parser';
 import { msg } from './messages';
 import {
-  Origin, Variables, add, compare, compareTo, numeric, resolve, same, show, unify,
+  Origin, Variables, ZERO, add, compare, compareFrom, compareTo, numeric, resolve, same, show, unify,
 } from './seqspace';
 import type { SeqVal } from './seqspace';
 import { ACK_BIT, FIN_BIT, RST_BIT, SYN_BIT, SegmentLine } from './syntax';
@@ -519,7 +519,7 @@ class Model {
     }
 
     // In-flight segments to F whose end the written ack covers arrive before F sends.
-    if (st.ackWritten) {
+    if (st.ackWritten && conn.inFlightFrom(T).length > 0) {
       const writtenAck = this.peek(st.ackVar, st.ackOffset);
       if (writtenAck) this.flushCovered(conn, T, writtenAck);
     }
@@ -728,6 +728,12 @@ class Model {
       this.shown(draft, st, 'seq', expected);
       return expected;
     }
+    // Most seqs are right: compared where they stand, before anything is made of them.
+    const base = this.writtenBase(st.seqVar, space);
+    if (base && compareFrom(base, st.seqOffset, expected) === 0) {
+      this.shown(draft, st, 'seq', expected);
+      return expected;
+    }
     const value = this.evalAgainst(st, 'seq', space, line, expected, 'var.position', s.endpoint);
     if (value === 'space') {
       this.shown(draft, st, 'seq', expected, expected);
@@ -832,6 +838,11 @@ class Model {
       this.shown(draft, st, 'ack', expected);
       return expected;
     }
+    const base = this.writtenBase(st.ackVar, space);
+    if (base && compareFrom(base, st.ackOffset, expected) === 0) {
+      this.shown(draft, st, 'ack', expected);
+      return expected;
+    }
     const value = this.evalAgainst(st, 'ack', space, line, expected, 'var.ackPosition', s.endpoint, s.peer);
     if (value === 'space') {
       this.shown(draft, st, 'ack', expected, expected);
@@ -890,6 +901,16 @@ class Model {
   }
 
   // -- expressions and variables ----------------------------------------------------------------
+
+  /**
+   * What a written `variable + offset` adds its offset to, when that is known without binding
+   * anything or reporting: zero for a plain number, or the variable's value in `space`.
+   */
+  private writtenBase(variable: string | undefined, space: string): SeqVal | undefined {
+    if (variable === undefined) return ZERO;
+    const v = this.vars.get(variable);
+    return v && v.space === space ? v.value : undefined;
+  }
 
   /** The value of `variable + offset` if it can be known without binding anything new. */
   private peek(variable: string | undefined, offset: number): SeqVal | undefined {

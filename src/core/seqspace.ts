@@ -91,6 +91,16 @@ export function compareTo(a: SeqVal, b: SeqVal, n: number): number | undefined {
   return na === undefined || nb === undefined ? undefined : serialDiff(na, nb + n);
 }
 
+/** (a + n) - b, as compare(add(a, n), b) without making a + n. */
+export function compareFrom(a: SeqVal, n: number, b: SeqVal): number | undefined {
+  const ra = resolve(a);
+  const rb = resolve(b);
+  if (ra.origin === rb.origin) return serialDiff(ra.offset + n, rb.offset);
+  const na = numeric(ra);
+  const nb = numeric(rb);
+  return na === undefined || nb === undefined ? undefined : serialDiff(na + n, nb);
+}
+
 /** True when a and b are known to be the same number. */
 export function same(a: SeqVal, b: SeqVal): boolean {
   return compare(a, b) === 0;
