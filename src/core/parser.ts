@@ -157,12 +157,13 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
  * line (a long document is mostly segment lines, which become rows of the table).
  */
 function parseWhole(text: string, firstLine: number): ParsedDocument {
-  const order: (Statement | number)[] = [];
   const diagnostics: Diagnostic[] = [];
   const n = text.length;
-  // A row for every line at most: counted first, so that the table never grows.
+  // A statement and a row for every line at most: counted first, so that nothing grows.
   let lines = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  const order: (Statement | number)[] = new Array(lines);
+  let statements = 0;
   const table = new SegmentTable(lines, [], text);
   const parser = new LineParser(diagnostics, table);
   parser.begin(text);
@@ -176,11 +177,16 @@ function parseWhole(text: string, firstLine: number): ParsedDocument {
     if (cr < start) { cr = text.indexOf('\r', start); if (cr < 0) cr = n; }
     const end = nl < cr ? nl : cr;
     const st = parser.readAt(start, end, firstLine + line, start);
-    if (st !== undefined) order.push(st);
+    if (st !== undefined) {
+      if (statements < order.length) order[statements] = st;
+      else order.push(st); // lines broken by a lone \r, not counted
+      statements++;
+    }
     line++;
     if (end >= n) break;
     start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
+  order.length = statements;
   const parsed = new ParsedText(order, table, diagnostics, line);
   lineCaches.set(parsed, { firstLine, text, order, diagnostics, table, lineCount: line });
   return parsed;
@@ -596,9 +602,9 @@ class LineParser implements SegmentPlaces {
           }
           continue;
         }
-        const numEnd = digitsEnd(body, j, bodyEnd);
+        const n = this.number(j, bodyEnd);
+        const numEnd = this.numberEnd;
         if (numEnd === j) this.fail(j, wordEndIn(body, j, bodyEnd), 'syntax.expectedNumber', { field: name });
-        const n = this.integer(j, numEnd);
         i = numEnd;
         if (name === 'wscale' && n > 14) this.report(j, numEnd, 'error', 'wscale-range', 'syntax.wscaleRange', { value: n });
         const taken = name === 'len' ? seg.lenValue >= 0 : name === 'win' ? seg.winValue >= 0 : seg[name as 'mss' | 'wscale'] !== undefined;
@@ -656,8 +662,8 @@ class LineParser implements SegmentPlaces {
       if (expectTerm) {
         const c = body.charCodeAt(i);
         if (i < limit && c >= 48 && c <= 57) {
-          const e = digitsEnd(body, i, limit);
-          const n = this.integer(i, e);
+          const n = this.number(i, limit);
+          const e = this.numberEnd;
           // Kept in [0, 2^32) by a subtraction or an addition: faster than % on numbers this large.
           offset += sign * n;
           if (offset >= TWO_32) offset -= TWO_32;
@@ -698,10 +704,22 @@ class LineParser implements SegmentPlaces {
     return lastEnd;
   }
 
-  private integer(start: number, end: number): number {
+  /** Where the number read last ends. */
+  private numberEnd = 0;
+
+  /** Reads the digits from `start` (before `limit`): their value; where they end goes to numberEnd. */
+  private number(start: number, limit: number): number {
+    const text = this.text;
     let n = 0;
-    for (let i = start; i < end && n < TWO_32; i++) n = n * 10 + (this.text.charCodeAt(i) - 48);
-    if (n >= TWO_32) this.fail(start, end, 'syntax.numberTooLarge', { value: this.text.slice(start, end) });
+    let i = start;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      // Past 2^32 it is an error: the digits are still read to the end, the value no further.
+      if (n < TWO_32) n = n * 10 + (c - 48);
+    }
+    this.numberEnd = i;
+    if (n >= TWO_32) this.fail(start, i, 'syntax.numberTooLarge', { value: text.slice(start, i) });
     return n;
   }
 }
@@ -747,16 +765,6 @@ function wordCase(word: string): WordCase {
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0xfeff;
-}
-
-function digitsEnd(s: string, from: number, limit: number): number {
-  let i = from;
-  while (i < limit) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    i++;
-  }
-  return i;
 }
 
 function wordEndIn(s: string, from: number, limit: number): number {
