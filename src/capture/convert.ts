@@ -10,6 +10,8 @@
 // host sends shows what it had received), `-x` when its sender retransmits it before the
 // receiver acknowledges it (it was lost, as far as the exchange shows), and `->` otherwise.
 import type { TcpPacket } from './decode';
+import { packetList, Segments, segmentsOf } from './segments';
+import type { SegmentOptions } from './segments';
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from './decode';
 
 // The flags the conversion looks at, as this module's own constants: the loops below test them on
@@ -68,60 +70,79 @@ export function endpointText(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-/** A connection being gathered: its two endpoints as first seen, and its segments. */
+/** A connection being gathered: its two endpoints as first seen (address ids), and its rows. */
 interface Gathering {
-  readonly address: string;
+  readonly address: number;
   readonly port: number;
-  readonly peerAddress: string;
+  readonly peerAddress: number;
   readonly peerPort: number;
-  readonly packets: TcpPacket[];
+  readonly rows: number[];
 }
 
-/** True when `p` travels between the two endpoints of `g`, in either direction. */
-function belongsTo(p: TcpPacket, g: Gathering): boolean {
-  return (p.srcPort === g.port && p.dstPort === g.peerPort && p.src === g.address && p.dst === g.peerAddress)
-    || (p.srcPort === g.peerPort && p.dstPort === g.port && p.src === g.peerAddress && p.dst === g.address);
+/** True when a segment from `address:port` to `peerAddress:peerPort` belongs to `g` (either direction). */
+function belongsTo(g: Gathering, address: number, port: number, peerAddress: number, peerPort: number): boolean {
+  return (port === g.port && peerPort === g.peerPort && address === g.address && peerAddress === g.peerAddress)
+    || (port === g.peerPort && peerPort === g.port && address === g.peerAddress && peerAddress === g.address);
 }
 
 /** Splits segments into connections by 4-tuple, in order of first appearance. */
 export function splitConnections(packets: readonly TcpPacket[]): CaptureConnection[] {
-  // Connections by their two ports (smaller first, so that both directions meet): comparing
-  // numbers first is cheaper than building an `address:port` text for every segment.
+  const { segments, rows } = segmentsOf(packets);
+  const { src, dst, srcPort, dstPort } = segments;
+  const n = rows ? rows.length : segments.count;
+  if (n === 0) return [];
+  // Connections by their two ports (smaller first, so that both directions meet).
   const byPorts = new Map<number, Gathering[]>();
   const order: Gathering[] = [];
-  let last: Gathering | undefined;
-  for (const p of packets) {
-    // Most packets belong to the same connection as the one before (either direction).
-    if (last && belongsTo(p, last)) {
-      last.packets.push(p);
-      continue;
-    }
-    const ports = p.srcPort < p.dstPort ? p.srcPort * 65536 + p.dstPort : p.dstPort * 65536 + p.srcPort;
-    let candidates = byPorts.get(ports);
-    if (!candidates) byPorts.set(ports, (candidates = []));
-    let entry = candidates.find((g) => belongsTo(p, g));
-    if (!entry) {
-      entry = { address: p.src, port: p.srcPort, peerAddress: p.dst, peerPort: p.dstPort, packets: [] };
-      candidates.push(entry);
-      order.push(entry);
-    }
-    entry.packets.push(p);
-    last = entry;
+  let last = gathering(byPorts, order, segments, rows ? rows[0] : 0);
+  for (let k = 0; k < n; k++) {
+    const row = rows ? rows[k] : k;
+    // Most segments belong to the same connection as the one before (either direction).
+    if (!belongsTo(last, src[row], srcPort[row], dst[row], dstPort[row])) last = gathering(byPorts, order, segments, row);
+    last.rows.push(row);
   }
   return order.map((entry, i) => {
-    const ps = entry.packets;
-    const syn = ps.find((p) => p.flags & SYN && !(p.flags & ACK));
-    const synAck = ps.find((p) => p.flags & SYN && p.flags & ACK);
+    const connectionRows = new Int32Array(entry.rows);
+    const syn = firstWithFlags(segments, connectionRows, SYN);
+    const synAck = firstWithFlags(segments, connectionRows, SYN | ACK);
     // Client: sender of the first SYN; else receiver of the SYN,ACK; else the first sender.
-    const first = syn ?? (synAck && { src: synAck.dst, srcPort: synAck.dstPort, dst: synAck.src, dstPort: synAck.srcPort }) ?? ps[0];
-    return {
-      index: i + 1,
-      client: { address: first.src, port: first.srcPort, text: endpointText(first.src, first.srcPort) },
-      server: { address: first.dst, port: first.dstPort, text: endpointText(first.dst, first.dstPort) },
-      packets: ps,
-      handshake: syn !== undefined,
-    };
+    const first = syn >= 0 ? syn : synAck >= 0 ? synAck : connectionRows[0];
+    const clientSent = syn >= 0 || synAck < 0;
+    const client = endpoint(segments, first, clientSent);
+    const server = endpoint(segments, first, !clientSent);
+    return { index: i + 1, client, server, packets: packetList(segments, connectionRows), handshake: syn >= 0 };
   });
+}
+
+/** The connection of a segment that is not in the one before: found by its ports, or new. */
+function gathering(byPorts: Map<number, Gathering[]>, order: Gathering[], s: Segments, row: number): Gathering {
+  const address = s.src[row];
+  const port = s.srcPort[row];
+  const peerAddress = s.dst[row];
+  const peerPort = s.dstPort[row];
+  const ports = port < peerPort ? port * 65536 + peerPort : peerPort * 65536 + port;
+  let candidates = byPorts.get(ports);
+  if (!candidates) byPorts.set(ports, (candidates = []));
+  let entry = candidates.find((g) => belongsTo(g, address, port, peerAddress, peerPort));
+  if (!entry) {
+    entry = { address, port, peerAddress, peerPort, rows: [] };
+    candidates.push(entry);
+    order.push(entry);
+  }
+  return entry;
+}
+
+/** The first of `rows` whose SYN and ACK flags are `flags`, or -1. */
+function firstWithFlags(s: Segments, rows: Int32Array, flags: number): number {
+  for (let k = 0; k < rows.length; k++) if ((s.flags[rows[k]] & (SYN | ACK)) === flags) return rows[k];
+  return -1;
+}
+
+/** The sender (or receiver) of a row. */
+function endpoint(s: Segments, row: number, sender: boolean): CaptureEndpoint {
+  const address = s.addresses[sender ? s.src[row] : s.dst[row]];
+  const port = sender ? s.srcPort[row] : s.dstPort[row];
+  return { address, port, text: endpointText(address, port) };
 }
 
 /** One line per connection, for `--list` and the editor's picker. */
@@ -161,8 +182,8 @@ class Rows {
   flags: Uint8Array;
   /** 1 for a segment the capture missed (its octets are known from the numbers around it). */
   notCaptured: Uint8Array;
-  /** The captured segment; undefined for a missed one. */
-  readonly packet: (TcpPacket | undefined)[] = [];
+  /** The captured segment's row in the Segments; -1 for a missed one. */
+  segment: Int32Array;
   /** The sequence number as sent (modulo 2^32). */
   seq: Float64Array;
   /** Sequence number unwrapped onto a line (no modulo), in the sender's space. */
@@ -177,6 +198,7 @@ class Rows {
     this.side = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.notCaptured = new Uint8Array(capacity);
+    this.segment = new Int32Array(capacity);
     this.seq = new Float64Array(capacity);
     this.seqExt = new Float64Array(capacity);
     this.ackExt = new Float64Array(capacity);
@@ -188,10 +210,10 @@ class Rows {
     return !Number.isNaN(this.ackExt[row]);
   }
 
-  /** A row for a captured segment; `ackExt` is NaN when it has no ACK. */
-  addCaptured(side: number, p: TcpPacket, seqExt: number, ackExt: number, time: number): number {
-    const row = this.add(side, p.flags, p.seq, seqExt, p.payloadLength, time);
-    this.packet[row] = p;
+  /** A row for a captured segment (`segment`: its row in `s`); `ackExt` is NaN when it has no ACK. */
+  addCaptured(side: number, s: Segments, segment: number, seqExt: number, ackExt: number, time: number): number {
+    const row = this.add(side, s.flags[segment], s.seq[segment], seqExt, s.payloadLength[segment], time);
+    this.segment[row] = segment;
     this.ackExt[row] = ackExt;
     return row;
   }
@@ -199,7 +221,7 @@ class Rows {
   /** A row for octets the capture missed, written as one ACK segment. */
   addMissing(side: number, seq: number, seqExt: number, len: number, time: number): number {
     const row = this.add(side, ACK, seq, seqExt, len, time);
-    this.packet[row] = undefined;
+    this.segment[row] = -1;
     this.notCaptured[row] = 1;
     this.ackExt[row] = NaN;
     return row;
@@ -219,7 +241,7 @@ class Rows {
 
   private grow(): void {
     const capacity = 2 * this.side.length + 16;
-    const more = <T extends Uint8Array | Float64Array>(a: T): T => {
+    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(capacity);
       b.set(a);
       return b;
@@ -227,6 +249,7 @@ class Rows {
     this.side = more(this.side);
     this.flags = more(this.flags);
     this.notCaptured = more(this.notCaptured);
+    this.segment = more(this.segment);
     this.seq = more(this.seq);
     this.seqExt = more(this.seqExt);
     this.ackExt = more(this.ackExt);
@@ -237,6 +260,8 @@ class Rows {
 
 /** The rows, and the order in which the document writes them. */
 interface Lines {
+  /** The captured segments (Rows.segment are rows of it). */
+  readonly segments: Segments;
   readonly rows: Rows;
   /** Row numbers, line by line. */
   readonly order: Int32Array;
@@ -256,9 +281,10 @@ export function convertCapture(packets: readonly TcpPacket[], options: ConvertOp
 export function convertConnection(connection: CaptureConnection, options: ConvertOptions = {}): ConvertResult {
   const warnings: string[] = [];
   const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
-  const packets = connection.packets.slice(0, limit);
+  const { segments, rows: all } = segmentsOf(connection.packets);
+  const packets = (all ?? identity(segments.count)).subarray(0, limit);
   const cut = connection.packets.length - packets.length;
-  const lines = buildLines(connection, packets, warnings);
+  const lines = buildLines(connection, segments, packets, warnings);
   const { rows, order } = lines;
   const n = order.length;
 
@@ -332,8 +358,9 @@ const SECONDS = ascii(' s\n');
 const MAX_SEGMENT_LINE = 400;
 
 /** Writes a line per segment, with `wait` lines (or comments) where time passes. */
-function writeSegments(out: TextBuffer, { rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number): void {
-  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, packet: packets } = rows;
+function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number): void {
+  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf } = rows;
+  const { ack: acks, window: windows, frame: frames } = segments;
   const { kind, inFlightUntil } = arrows;
   const flagWords = flagsSeq();
   // The index of the last segment some in-flight `~>` must still be in flight for.
@@ -363,30 +390,30 @@ function writeSegments(out: TextBuffer, { rows, order }: Lines, arrows: Arrows, 
     // -1 unless `~>`. (Branch-free code in this loop is on purpose: V8 optimises the loop early,
     // and any branch first taken after that sends it back to the interpreter for a while.)
     mustStayInFlightUntil = Math.max(mustStayInFlightUntil, inFlightUntil[i]);
-    const p = packets[r];
+    const p = segmentOf[r]; // -1: not captured
     const seq = seqs[r];
     at = putBytes(b, at, LINE_STARTS[side * 3 + arrow]);
     at = putBytes(b, at, flagWords[flags]);
     // A RST with seq 0 answers a segment without ACK (RFC 9293 section 3.5.2): 0 is meant literally.
     at = seq === 0 && flags & RST ? putInteger(b, at, 0) : putSeq(b, at, side, seq, seqExt[r], base);
-    if (p && flags & ACK) {
+    if (p >= 0 && flags & ACK) {
       at = putBytes(b, at, ACK_IS);
-      at = putSeq(b, at, 1 - side, p.ack, ackExt[r], base);
+      at = putSeq(b, at, 1 - side, acks[p], ackExt[r], base);
     }
     if (len[r] > 0) {
       at = putBytes(b, at, LEN_IS);
       at = putInteger(b, at, len[r]);
     }
     // The model scales `win` itself when both SYNs carried wscale: write the field as sent.
-    if (p && writeWindow && !(flags & RST)) {
+    if (p >= 0 && writeWindow && !(flags & RST)) {
       at = putBytes(b, at, WIN_IS);
-      at = putInteger(b, at, p.window);
+      at = putInteger(b, at, windows[p]);
     }
-    if (p && flags & SYN) at = putSynOptions(b, at, p);
+    if (p >= 0 && flags & SYN) at = putSynOptions(b, at, segments.options.get(p));
     at = putBytes(b, at, NOT_CAPTURED[notCaptured[r]]);
-    at = putBytes(b, at, p ? FRAME_IS : MISSING_TIME);
-    if (p) {
-      at = putInteger(b, at, p.frame);
+    at = putBytes(b, at, p >= 0 ? FRAME_IS : MISSING_TIME);
+    if (p >= 0) {
+      at = putInteger(b, at, frames[p]);
       at = putBytes(b, at, FRAME_TIME);
     }
     at = putFixed6(b, at, time);
@@ -406,7 +433,8 @@ function putSeq(b: Uint8Array, at: number, space: number, raw: number, ext: numb
   return putInteger(b, at, Math.abs(d));
 }
 
-function putSynOptions(b: Uint8Array, at: number, p: TcpPacket): number {
+function putSynOptions(b: Uint8Array, at: number, p: SegmentOptions | undefined): number {
+  if (!p) return at;
   if (p.mss !== undefined) { at = putText(b, at, ' mss='); at = putInteger(b, at, p.mss); }
   if (p.wscale !== undefined) { at = putText(b, at, ' wscale='); at = putInteger(b, at, p.wscale); }
   if (p.sackPermitted) at = putText(b, at, ' sackok');
@@ -414,9 +442,9 @@ function putSynOptions(b: Uint8Array, at: number, p: TcpPacket): number {
 }
 
 /** Capture order -> lines, unwrapping sequence numbers and filling gaps the capture missed. */
-function buildLines(connection: CaptureConnection, packets: readonly TcpPacket[], warnings: string[]): Lines {
+function buildLines(connection: CaptureConnection, segments: Segments, packets: Int32Array, warnings: string[]): Lines {
   const capture = new CaptureOrder(connection, packets);
-  capture.takeAll(packets);
+  capture.takeAll(segments, packets);
   if (capture.gapsFilled > 0) {
     const n = capture.gapsFilled;
     warnings.push(`${n} segment${n === 1 ? ' was' : 's were'} not captured; written as lines labelled 'not captured'`);
@@ -427,7 +455,14 @@ function buildLines(connection: CaptureConnection, packets: readonly TcpPacket[]
   }
   const order = capture.lineOrder();
   sendRetransmissionsBeforeTheirAcks(capture.rows, order);
-  return { rows: capture.rows, order };
+  return { segments, rows: capture.rows, order };
+}
+
+/** 0, 1, ... n - 1. */
+function identity(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
 }
 
 /** `x % 2^32` for x >= 0, without a floating-point remainder (a slow library call). */
@@ -485,7 +520,7 @@ class CaptureOrder {
   gapsFilled = 0;
   reordered = 0;
 
-  constructor(private readonly connection: CaptureConnection, packets: readonly TcpPacket[]) {
+  constructor(private readonly connection: CaptureConnection, packets: Int32Array) {
     this.rows = new Rows(packets.length + (packets.length >> 3) + 16);
     this.items = new Int32Array(packets.length);
   }
@@ -495,28 +530,29 @@ class CaptureOrder {
    * to the methods below; the loop tests plain values, each on every packet, so that the code V8
    * optimises it into is not thrown away at the first rare event.
    */
-  takeAll(packets: readonly TcpPacket[]): void {
+  takeAll(s: Segments, packets: Int32Array): void {
     if (packets.length === 0) return;
     const { rows, items, ref, sndMax, openGapCount, lastSent } = this;
-    const clientAddress = this.connection.client.address;
+    const { src, srcPort, flags: flagsOf, seq, ack, payloadLength, seconds, nanos } = s;
+    const clientAddress = s.findAddress(this.connection.client.address);
     const clientPort = this.connection.client.port;
-    const t0 = packets[0].seconds + packets[0].nanos / 1e9;
+    const t0 = seconds[packets[0]] + nanos[packets[0]] / 1e9;
     for (let i = 0; i < packets.length; i++) {
       const p = packets[i];
-      const side = p.srcPort === clientPort && p.src === clientAddress ? 0 : 1;
+      const side = srcPort[p] === clientPort && src[p] === clientAddress ? 0 : 1;
       const other = 1 - side;
-      const flags = p.flags;
+      const flags = flagsOf[p];
       const isRst = (flags & RST) !== 0;
       const isSyn = (flags & SYN) !== 0;
       const isFin = (flags & FIN) !== 0;
       const hasAck = (flags & ACK) !== 0;
-      const len = p.payloadLength;
-      const time = p.seconds + p.nanos / 1e9 - t0;
-      if (isSyn && !hasAck) this.syn(side, p.seq);
-      const seqExt = unwrap(ref, side, p.seq, !isRst);
-      const ackExt = hasAck ? unwrap(ref, other, p.ack, !isRst) : NaN;
+      const len = payloadLength[p];
+      const time = seconds[p] + nanos[p] / 1e9 - t0;
+      if (isSyn && !hasAck) this.syn(side, seq[p]);
+      const seqExt = unwrap(ref, side, seq[p], !isRst);
+      const ackExt = hasAck ? unwrap(ref, other, ack[p], !isRst) : NaN;
       if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt);
-      if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, p, seqExt, ackExt)) continue;
+      if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, s, p, seqExt, ackExt)) continue;
       if (!isRst) {
         if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
         const known = sndMax[side];
@@ -528,7 +564,7 @@ class CaptureOrder {
         if (Number.isNaN(known) || end > known || !near) sndMax[side] = end;
         lastSent[side] = this.itemCount;
       }
-      items[this.itemCount++] = rows.addCaptured(side, p, seqExt, ackExt, time);
+      items[this.itemCount++] = rows.addCaptured(side, s, p, seqExt, ackExt, time);
     }
   }
 
@@ -562,24 +598,25 @@ class CaptureOrder {
    * them (a fast retransmission) and before the peer acknowledged them. Then this is the segment
    * sent at the gap that arrived late: it takes the gap's place (its arrow will be ~>).
    */
-  private fillsGap(side: number, p: TcpPacket, seqExt: number, ackExt: number): boolean {
+  private fillsGap(side: number, s: Segments, segment: number, seqExt: number, ackExt: number): boolean {
     const rows = this.rows;
     const gaps = this.openGaps[side];
-    const gapIndex = gaps.findIndex((g) => rows.seqExt[g.row] === seqExt && rows.len[g.row] >= p.payloadLength && g.dupAcks < 3);
+    const len = s.payloadLength[segment];
+    const gapIndex = gaps.findIndex((g) => rows.seqExt[g.row] === seqExt && rows.len[g.row] >= len && g.dupAcks < 3);
     if (gapIndex < 0) return false;
     const gap = gaps[gapIndex];
     const gapLen = rows.len[gap.row];
     const gapTime = rows.time[gap.row];
-    const late = rows.addCaptured(side, p, seqExt, ackExt, gapTime);
+    const late = rows.addCaptured(side, s, segment, seqExt, ackExt, gapTime);
     const at = gap.list.indexOf(gap.row);
-    if (gapLen === p.payloadLength) {
+    if (gapLen === len) {
       gap.list[at] = late;
       gaps.splice(gapIndex, 1);
       this.openGapCount[side]--;
       this.gapsFilled--;
     } else {
       // The first part of the gap: the rest is still missing.
-      const rest = rows.addMissing(side, (rows.seq[gap.row] + p.payloadLength) % TWO_32, seqExt + p.payloadLength, gapLen - p.payloadLength, gapTime);
+      const rest = rows.addMissing(side, (rows.seq[gap.row] + len) % TWO_32, seqExt + len, gapLen - len, gapTime);
       gap.list.splice(at, 1, late, rest);
       gap.row = rest;
       this.inserted++;

@@ -1,5 +1,7 @@
 // Link layer -> IPv4/IPv6 -> TCP. Frames that carry no TCP are skipped and counted, never fatal.
 import type { Frame, FrameAt } from './reader';
+import { Segments } from './segments';
+import type { SegmentOptions } from './segments';
 
 /** TCP header flags (RFC 9293 section 3.1, plus ECE/CWR of RFC 3168). */
 export const TCP_FIN = 0x01;
@@ -46,6 +48,22 @@ const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 const IPPROTO_TCP = 6;
 
+// What decodeFrameInto returns for a frame that gives no segment: a reason (SkipReason, by its
+// index in SKIP_REASONS) times 16, plus a detail (by its index in SKIP_DETAILS). 0: a row was added.
+const SKIP_REASONS: readonly SkipReason[] = ['not-ip', 'not-ip', 'not-tcp', 'fragment', 'truncated', 'bad-header', 'unknown-link-type'];
+const NOT_IP = 1 << 4;
+const NOT_TCP = 2 << 4;
+const FRAGMENT = 3 << 4;
+const TRUNCATED = 4 << 4;
+const BAD_HEADER = 5 << 4;
+const UNKNOWN_LINK_TYPE = 6 << 4;
+const SKIP_DETAILS = [
+  undefined, 'IPv4 version', 'IPv4 header length', 'IPv4 total length', 'TCP data offset',
+  'IPv6 extension headers longer than the payload', 'too many IPv6 extension headers',
+];
+/** The detail of UNKNOWN_LINK_TYPE: the link type itself. */
+const DETAIL_LINK_TYPE = 15;
+
 /** Decodes one frame down to its TCP header. */
 export function decodeFrame(frame: Frame): DecodeResult {
   return decodeFrameAt({
@@ -54,8 +72,25 @@ export function decodeFrame(frame: Frame): DecodeResult {
   });
 }
 
-/** Decodes a frame in place in the file's bytes (positions below are indexes into `f.bytes`). */
+/** Decodes a frame in place in the file's bytes. */
 export function decodeFrameAt(f: FrameAt): DecodeResult {
+  const segments = new Segments(1);
+  const skip = decodeFrameInto(f, segments);
+  return skip === 0 ? segments.packetAt(0) : skipResult(skip, f.linkType);
+}
+
+/** What a code returned by decodeFrameInto says. */
+export function skipResult(code: number, linkType: number): { readonly skip: SkipReason; readonly detail?: string } {
+  const skip = SKIP_REASONS[code >> 4];
+  const detail = (code & 15) === DETAIL_LINK_TYPE ? String(linkType) : SKIP_DETAILS[code & 15];
+  return detail === undefined ? { skip } : { skip, detail };
+}
+
+/**
+ * Decodes a frame in place in the file's bytes (positions below are indexes into `f.bytes`) into a
+ * row of `into`. Returns 0, or why the frame gives no segment (see skipResult).
+ */
+export function decodeFrameInto(f: FrameAt, into: Segments): number {
   const d = f.bytes;
   const s = f.start;
   const length = f.end - s;
@@ -67,7 +102,7 @@ export function decodeFrameAt(f: FrameAt): DecodeResult {
       let p = 12;
       let type: number;
       for (;;) {
-        if (p + 2 > length) return { skip: 'truncated' };
+        if (p + 2 > length) return TRUNCATED;
         type = (d[s + p] << 8) | d[s + p + 1];
         if (type !== 0x8100 && type !== 0x88a8 && type !== 0x9100) break; // VLAN tags
         p += 4;
@@ -77,12 +112,12 @@ export function decodeFrameAt(f: FrameAt): DecodeResult {
       break;
     }
     case 113: // Linux cooked capture v1: protocol at offset 14
-      if (length < 16) return { skip: 'truncated' };
+      if (length < 16) return TRUNCATED;
       ip = s + 16;
       version = etherIpVersion((d[s + 14] << 8) | d[s + 15]);
       break;
     case 276: // Linux cooked capture v2: protocol at offset 0
-      if (length < 20) return { skip: 'truncated' };
+      if (length < 20) return TRUNCATED;
       ip = s + 20;
       version = etherIpVersion((d[s] << 8) | d[s + 1]);
       break;
@@ -93,25 +128,25 @@ export function decodeFrameAt(f: FrameAt): DecodeResult {
     case 228: ip = s; version = 4; break;
     case 229: ip = s; version = 6; break;
     case 0: case 108: { // BSD loopback: a 4-byte address family, host order (0) or network order (108)
-      if (length < 4) return { skip: 'truncated' };
+      if (length < 4) return TRUNCATED;
       const family = f.linkType === 108
         ? ((d[s] << 24) | (d[s + 1] << 16) | (d[s + 2] << 8) | d[s + 3]) >>> 0
         : Math.min(d[s] | (d[s + 1] << 8) | (d[s + 2] << 16) | (d[s + 3] << 24), ((d[s] << 24) | (d[s + 1] << 16) | (d[s + 2] << 8) | d[s + 3]) >>> 0);
       ip = s + 4;
       if (family === 2) version = 4;
       else if (family === 10 || family === 24 || family === 28 || family === 30) version = 6;
-      else return { skip: 'not-ip' };
+      else return NOT_IP;
       break;
     }
     default:
-      return { skip: 'unknown-link-type', detail: String(f.linkType) };
+      return UNKNOWN_LINK_TYPE | DETAIL_LINK_TYPE;
   }
-  if (version === -1) return { skip: 'not-ip' };
-  if (ip >= f.end) return { skip: 'truncated' };
+  if (version === -1) return NOT_IP;
+  if (ip >= f.end) return TRUNCATED;
   if (version === 0) version = d[ip] >> 4;
-  if (version === 4) return decodeIPv4(f, ip);
-  if (version === 6) return decodeIPv6(f, ip);
-  return { skip: 'not-ip' };
+  if (version === 4) return decodeIPv4(f, ip, into);
+  if (version === 6) return decodeIPv6(f, ip, into);
+  return NOT_IP;
 }
 
 /** The IP version an EtherType carries: 4, 6, or -1 (not IP). */
@@ -121,89 +156,96 @@ function etherIpVersion(type: number): number {
   return -1;
 }
 
-function decodeIPv4(f: FrameAt, p: number): DecodeResult {
+function decodeIPv4(f: FrameAt, p: number, into: Segments): number {
   const d = f.bytes;
   const end = f.end;
-  if (p + 20 > end) return { skip: 'truncated' };
-  if (d[p] >> 4 !== 4) return { skip: 'bad-header', detail: 'IPv4 version' };
+  if (p + 20 > end) return TRUNCATED;
+  if (d[p] >> 4 !== 4) return BAD_HEADER | 1;
   const ihl = (d[p] & 0x0f) * 4;
-  if (ihl < 20) return { skip: 'bad-header', detail: 'IPv4 header length' };
+  if (ihl < 20) return BAD_HEADER | 2;
   const totalLength = (d[p + 2] << 8) | d[p + 3];
   const fragmentOffset = ((d[p + 6] & 0x1f) << 8) | d[p + 7];
-  if (fragmentOffset !== 0) return { skip: 'fragment' };
-  if (d[p + 9] !== IPPROTO_TCP) return { skip: 'not-tcp' };
-  if (p + ihl > end) return { skip: 'truncated' };
+  if (fragmentOffset !== 0) return FRAGMENT;
+  if (d[p + 9] !== IPPROTO_TCP) return NOT_TCP;
+  if (p + ihl > end) return TRUNCATED;
   // Total length 0 happens with TCP segmentation offload: the frame's length is the truth then.
   const ipLength = totalLength === 0 ? f.originalLength - (p - f.start) : totalLength;
-  if (ipLength < ihl) return { skip: 'bad-header', detail: 'IPv4 total length' };
-  return decodeTcp(f, p + ihl, ipLength - ihl, 4, ipv4Text(d, p + 12), ipv4Text(d, p + 16));
+  if (ipLength < ihl) return BAD_HEADER | 3;
+  return decodeTcp(f, p + ihl, ipLength - ihl, 4, p + 12, into);
 }
 
-function decodeIPv6(f: FrameAt, p: number): DecodeResult {
+function decodeIPv6(f: FrameAt, p: number, into: Segments): number {
   const d = f.bytes;
   const end = f.end;
-  if (p + 40 > end) return { skip: 'truncated' };
+  if (p + 40 > end) return TRUNCATED;
   const payloadLength = (d[p + 4] << 8) | d[p + 5];
   let next = d[p + 6];
   let q = p + 40;
   // Remaining octets after the fixed header; 0 with a jumbo payload or offload: trust the frame.
   let remaining = payloadLength === 0 ? f.originalLength - (q - f.start) : payloadLength;
   for (let guard = 0; guard < 16; guard++) {
-    if (next === IPPROTO_TCP) {
-      return decodeTcp(f, q, remaining, 6, ipv6TextCached(d, p + 8), ipv6TextCached(d, p + 24));
-    }
+    if (next === IPPROTO_TCP) return decodeTcp(f, q, remaining, 6, p + 8, into);
     if (next === 0 || next === 43 || next === 60) { // hop-by-hop, routing, destination options
-      if (q + 2 > end) return { skip: 'truncated' };
+      if (q + 2 > end) return TRUNCATED;
       const length = (d[q + 1] + 1) * 8;
       next = d[q];
       q += length;
       remaining -= length;
     } else if (next === 44) { // fragment
-      if (q + 8 > end) return { skip: 'truncated' };
+      if (q + 8 > end) return TRUNCATED;
       const fragmentOffset = ((d[q + 2] << 8) | d[q + 3]) >> 3;
-      if (fragmentOffset !== 0) return { skip: 'fragment' };
+      if (fragmentOffset !== 0) return FRAGMENT;
       next = d[q];
       q += 8;
       remaining -= 8;
     } else if (next === 51) { // authentication header: length in 4-octet units, minus 2
-      if (q + 2 > end) return { skip: 'truncated' };
+      if (q + 2 > end) return TRUNCATED;
       const length = (d[q + 1] + 2) * 4;
       next = d[q];
       q += length;
       remaining -= length;
     } else {
-      return { skip: 'not-tcp' };
+      return NOT_TCP;
     }
-    if (remaining < 0) return { skip: 'bad-header', detail: 'IPv6 extension headers longer than the payload' };
+    if (remaining < 0) return BAD_HEADER | 5;
   }
-  return { skip: 'bad-header', detail: 'too many IPv6 extension headers' };
+  return BAD_HEADER | 6;
 }
 
-function decodeTcp(
-  f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 6, src: string, dst: string,
-): DecodeResult {
+/** The TCP header at `p`; the addresses are at `addresses` (source, then destination). */
+function decodeTcp(f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 6, addresses: number, into: Segments): number {
   const d = f.bytes;
-  if (p + 20 > f.end) return { skip: 'truncated' };
+  if (p + 20 > f.end) return TRUNCATED;
   const dataOffset = (d[p + 12] >> 4) * 4;
-  if (dataOffset < 20 || dataOffset > segmentLength) return { skip: 'bad-header', detail: 'TCP data offset' };
-  const packet: {
-    -readonly [K in keyof TcpPacket]: TcpPacket[K];
-  } = {
-    frame: f.number,
-    seconds: f.seconds,
-    nanos: f.nanos,
-    ipVersion, src, dst,
-    srcPort: (d[p] << 8) | d[p + 1],
-    dstPort: (d[p + 2] << 8) | d[p + 3],
-    seq: ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0,
-    ack: ((d[p + 8] << 24) | (d[p + 9] << 16) | (d[p + 10] << 8) | d[p + 11]) >>> 0,
-    flags: d[p + 13],
-    window: (d[p + 14] << 8) | d[p + 15],
-    payloadLength: segmentLength - dataOffset,
-  };
+  if (dataOffset < 20 || dataOffset > segmentLength) return BAD_HEADER | 4;
+  const row = into.room();
+  into.frame[row] = f.number;
+  into.seconds[row] = f.seconds;
+  into.nanos[row] = f.nanos;
+  into.ipVersion[row] = ipVersion;
+  if (ipVersion === 4) {
+    into.src[row] = ipv4Id(into, d, addresses);
+    into.dst[row] = ipv4Id(into, d, addresses + 4);
+  } else {
+    into.src[row] = ipv6Id(into, d, addresses);
+    into.dst[row] = ipv6Id(into, d, addresses + 16);
+  }
+  into.srcPort[row] = (d[p] << 8) | d[p + 1];
+  into.dstPort[row] = (d[p + 2] << 8) | d[p + 3];
+  into.seq[row] = ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0;
+  into.ack[row] = ((d[p + 8] << 24) | (d[p + 9] << 16) | (d[p + 10] << 8) | d[p + 11]) >>> 0;
+  into.flags[row] = d[p + 13];
+  into.window[row] = (d[p + 14] << 8) | d[p + 15];
+  into.payloadLength[row] = segmentLength - dataOffset;
+  into.count = row + 1;
   // Options: only those the language writes; the rest are skipped by their length.
   const end = Math.min(p + dataOffset, f.end);
-  let q = p + 20;
+  if (p + 20 < end) readOptions(d, p + 20, end, into, row);
+  return 0;
+}
+
+function readOptions(d: Uint8Array, q: number, end: number, into: Segments, row: number): void {
+  let options: SegmentOptions | undefined;
   while (q < end) {
     const kind = d[q];
     if (kind === 0) break; // end of option list
@@ -211,57 +253,47 @@ function decodeTcp(
     if (q + 1 >= end) break;
     const length = d[q + 1];
     if (length < 2 || q + length > end) break; // malformed: stop reading options
-    if (kind === 2 && length === 4) packet.mss = (d[q + 2] << 8) | d[q + 3];
-    else if (kind === 3 && length === 3) packet.wscale = d[q + 2];
-    else if (kind === 4 && length === 2) packet.sackPermitted = true;
+    if (kind === 2 && length === 4) (options ??= {}).mss = (d[q + 2] << 8) | d[q + 3];
+    else if (kind === 3 && length === 3) (options ??= {}).wscale = d[q + 2];
+    else if (kind === 4 && length === 2) (options ??= {}).sackPermitted = true;
     q += length;
   }
-  return packet;
+  if (options) into.options.set(row, options);
 }
 
-/**
- * Addresses repeat on every packet of a connection: build each text once. The two met last (the
- * two ends of a connection, usually) are checked before the map.
- */
-const ipv4Texts = new Map<number, string>();
-const recentV4Keys = new Float64Array([-1, -1]);
-const recentV4Texts = ['', ''];
-
-function ipv4Text(d: Uint8Array, p: number): string {
+/** The id of the IPv4 address at `p`: addresses repeat on every packet, their text is made once. */
+function ipv4Id(s: Segments, d: Uint8Array, p: number): number {
   const key = ((d[p] << 24) | (d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]) >>> 0;
-  if (key === recentV4Keys[0]) return recentV4Texts[0];
-  if (key === recentV4Keys[1]) return recentV4Texts[1];
-  let text = ipv4Texts.get(key);
-  if (text === undefined) {
-    text = `${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`;
-    if (ipv4Texts.size > 100_000) ipv4Texts.clear();
-    ipv4Texts.set(key, text);
+  const recent = s.recentV4;
+  if (key === recent[0]) return s.recentV4Ids[0];
+  if (key === recent[1]) return s.recentV4Ids[1];
+  let id = s.v4Ids.get(key);
+  if (id === undefined) {
+    id = s.addressId(`${d[p]}.${d[p + 1]}.${d[p + 2]}.${d[p + 3]}`);
+    s.v4Ids.set(key, id);
   }
-  recentV4Keys[1] = recentV4Keys[0];
-  recentV4Texts[1] = recentV4Texts[0];
-  recentV4Keys[0] = key;
-  recentV4Texts[0] = text;
-  return text;
+  recent[1] = recent[0];
+  s.recentV4Ids[1] = s.recentV4Ids[0];
+  recent[0] = key;
+  s.recentV4Ids[0] = id;
+  return id;
 }
 
-/** The IPv6 addresses met last, with their text (as for IPv4 above, without a map behind). */
-const recentV6 = [new Uint8Array(16), new Uint8Array(16)];
-const recentV6Texts = ['', ''];
-
-function ipv6TextCached(d: Uint8Array, p: number): string {
+/** The id of the IPv6 address at `p` (as for IPv4 above, with the text as the key behind). */
+function ipv6Id(s: Segments, d: Uint8Array, p: number): number {
   for (let k = 0; k < 2; k++) {
-    if (recentV6Texts[k] === '') continue;
-    const a = recentV6[k];
+    if (s.recentV6Ids[k] < 0) continue;
+    const a = s.recentV6[k];
     let i = 0;
     while (i < 16 && a[i] === d[p + i]) i++;
-    if (i === 16) return recentV6Texts[k];
+    if (i === 16) return s.recentV6Ids[k];
   }
-  const text = ipv6Text(d, p);
-  recentV6[1].set(recentV6[0]);
-  recentV6Texts[1] = recentV6Texts[0];
-  recentV6[0].set(d.subarray(p, p + 16));
-  recentV6Texts[0] = text;
-  return text;
+  const id = s.addressId(ipv6Text(d, p));
+  s.recentV6[1].set(s.recentV6[0]);
+  s.recentV6Ids[1] = s.recentV6Ids[0];
+  s.recentV6[0].set(d.subarray(p, p + 16));
+  s.recentV6Ids[0] = id;
+  return id;
 }
 
 /** RFC 5952: lower case, leading zeros dropped, the longest run of two or more zero groups as `::`. */

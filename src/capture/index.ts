@@ -2,10 +2,14 @@
 // Pure TypeScript on Uint8Array; the callers (command line, editor command) do the file reading.
 import { walkFrames } from './reader';
 import type { CaptureFormat, FrameAt } from './reader';
-import { decodeFrameAt } from './decode';
+import { decodeFrameInto, skipResult } from './decode';
 import type { SkipReason, TcpPacket } from './decode';
+import { packetList, Segments } from './segments';
 
-export * from './decode';
+export {
+  TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR, decodeFrame, decodeFrameAt, ipv6Text,
+} from './decode';
+export type { TcpPacket, SkipReason, DecodeResult } from './decode';
 export { readFrames } from './reader';
 export type { Frame, FrameAt, FrameReadResult, CaptureFormat } from './reader';
 export * from './convert';
@@ -31,23 +35,30 @@ const SKIP_TEXT: Record<SkipReason, string> = {
   'unknown-link-type': 'frames of a link type this reader does not know, skipped',
 };
 
+/** Room for the segments of a capture of `size` bytes: one per 64 bytes (grown if need be). */
+function initialRows(size: number): number {
+  return Math.min(size >> 6, 1 << 22) + 16;
+}
+
+function skipFrame(skipped: Map<SkipReason, { count: number; details: Set<string> }>, result: { skip: SkipReason; detail?: string }): void {
+  let entry = skipped.get(result.skip);
+  if (!entry) skipped.set(result.skip, (entry = { count: 0, details: new Set() }));
+  entry.count++;
+  if (result.detail && entry.details.size < 5) entry.details.add(result.detail);
+}
+
 /** Reads every TCP segment of a pcap or pcapng file. Never throws. */
 export function readCapture(bytes: Uint8Array): CaptureReadResult {
   try {
-    const packets: TcpPacket[] = [];
+    // A row per segment, in columns; `packets` makes their objects only if asked (segments.ts).
+    const segments = new Segments(initialRows(bytes.length));
     const skipped = new Map<SkipReason, { count: number; details: Set<string> }>();
     // Each frame is decoded where it lies in `bytes`: no frame objects in between.
     const read = walkFrames(bytes, (frame: FrameAt) => {
-      const result = decodeFrameAt(frame);
-      if ('skip' in result) {
-        let entry = skipped.get(result.skip);
-        if (!entry) skipped.set(result.skip, (entry = { count: 0, details: new Set() }));
-        entry.count++;
-        if (result.detail && entry.details.size < 5) entry.details.add(result.detail);
-      } else {
-        packets.push(result);
-      }
+      const skip = decodeFrameInto(frame, segments);
+      if (skip !== 0) skipFrame(skipped, skipResult(skip, frame.linkType));
     });
+    const packets = packetList(segments);
     const warnings = [...read.warnings];
     for (const [reason, { count, details }] of skipped) {
       // Non-TCP traffic is normal in a capture; only say so when nothing else is there.

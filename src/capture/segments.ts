@@ -1,0 +1,209 @@
+// TCP segments in columns (typed arrays), a row per segment, rather than as an object each: a long
+// capture has 100,000 segments, and that many objects cost more to make and to collect (in a
+// fresh process above all) than the rest of reading and converting them.
+//
+// The API still hands out TcpPacket arrays: packetList() gives an array (a proxy) that makes the
+// objects only when something other than its length is looked at. Until then, splitConnections and
+// convertConnection read its columns; once its objects are out (and could have been changed), they
+// read the objects, like any array of packets.
+import type { TcpPacket } from './decode';
+
+/** The TCP options a segment carried that the document writes. */
+export interface SegmentOptions {
+  mss?: number;
+  wscale?: number;
+  sackPermitted?: boolean;
+}
+
+type MutablePacket = { -readonly [K in keyof TcpPacket]: TcpPacket[K] };
+
+export class Segments {
+  count = 0;
+  frame: Float64Array;
+  seconds: Float64Array;
+  nanos: Float64Array;
+  ipVersion: Uint8Array;
+  /** Address ids: indexes into `addresses`. */
+  src: Int32Array;
+  dst: Int32Array;
+  srcPort: Int32Array;
+  dstPort: Int32Array;
+  seq: Float64Array;
+  ack: Float64Array;
+  flags: Uint8Array;
+  window: Int32Array;
+  payloadLength: Float64Array;
+  /** The options of the rows that had any (SYNs, mostly), with their keys in the order met. */
+  readonly options = new Map<number, SegmentOptions>();
+  /** Address texts by id. */
+  readonly addresses: string[] = [];
+  private readonly idByText = new Map<string, number>();
+  // For the decoder: ids by address bytes. The two addresses met last (the two ends of a
+  // connection, usually) are checked first, then IPv4 addresses by their 32 bits.
+  readonly recentV4 = new Float64Array([-1, -1]);
+  readonly recentV4Ids = new Int32Array(2);
+  readonly v4Ids = new Map<number, number>();
+  readonly recentV6 = [new Uint8Array(16), new Uint8Array(16)];
+  readonly recentV6Ids = new Int32Array([-1, -1]);
+  /** Each row's object, once made (or given: fromPackets). */
+  private readonly objects: (TcpPacket | undefined)[] = [];
+
+  constructor(capacity: number) {
+    this.frame = new Float64Array(capacity);
+    this.seconds = new Float64Array(capacity);
+    this.nanos = new Float64Array(capacity);
+    this.ipVersion = new Uint8Array(capacity);
+    this.src = new Int32Array(capacity);
+    this.dst = new Int32Array(capacity);
+    this.srcPort = new Int32Array(capacity);
+    this.dstPort = new Int32Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.ack = new Float64Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.window = new Int32Array(capacity);
+    this.payloadLength = new Float64Array(capacity);
+  }
+
+  /** The columns of packets that are objects already (each row's object is the packet itself). */
+  static fromPackets(packets: readonly TcpPacket[]): Segments {
+    const s = new Segments(packets.length);
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
+      s.frame[i] = p.frame;
+      s.seconds[i] = p.seconds;
+      s.nanos[i] = p.nanos;
+      s.ipVersion[i] = p.ipVersion;
+      s.src[i] = s.addressId(p.src);
+      s.dst[i] = s.addressId(p.dst);
+      s.srcPort[i] = p.srcPort;
+      s.dstPort[i] = p.dstPort;
+      s.seq[i] = p.seq;
+      s.ack[i] = p.ack;
+      s.flags[i] = p.flags;
+      s.window[i] = p.window;
+      s.payloadLength[i] = p.payloadLength;
+      if (p.mss !== undefined || p.wscale !== undefined || p.sackPermitted !== undefined) {
+        s.options.set(i, { mss: p.mss, wscale: p.wscale, sackPermitted: p.sackPermitted });
+      }
+      s.objects[i] = p;
+    }
+    s.count = packets.length;
+    return s;
+  }
+
+  /** Room for one more row; returns its index (the caller fills it, then counts it). */
+  room(): number {
+    if (this.count === this.flags.length) this.grow();
+    return this.count;
+  }
+
+  /** The id of an address text, made on first use. */
+  addressId(text: string): number {
+    let id = this.idByText.get(text);
+    if (id === undefined) {
+      id = this.addresses.length;
+      this.addresses.push(text);
+      this.idByText.set(text, id);
+    }
+    return id;
+  }
+
+  /** The id of an address text, or -1 when no row has it. */
+  findAddress(text: string): number {
+    return this.idByText.get(text) ?? -1;
+  }
+
+  /** The packet object of a row, made once. */
+  packetAt(row: number): TcpPacket {
+    let p = this.objects[row];
+    if (p === undefined) {
+      const made: MutablePacket = {
+        frame: this.frame[row],
+        seconds: this.seconds[row],
+        nanos: this.nanos[row],
+        ipVersion: this.ipVersion[row] as 4 | 6,
+        src: this.addresses[this.src[row]],
+        dst: this.addresses[this.dst[row]],
+        srcPort: this.srcPort[row],
+        dstPort: this.dstPort[row],
+        seq: this.seq[row],
+        ack: this.ack[row],
+        flags: this.flags[row],
+        window: this.window[row],
+        payloadLength: this.payloadLength[row],
+      };
+      const options = this.options.get(row);
+      if (options) Object.assign(made, options);
+      this.objects[row] = p = made;
+    }
+    return p;
+  }
+
+  private grow(): void {
+    const capacity = 2 * this.flags.length + 64;
+    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(capacity);
+      b.set(a);
+      return b;
+    };
+    this.frame = more(this.frame);
+    this.seconds = more(this.seconds);
+    this.nanos = more(this.nanos);
+    this.ipVersion = more(this.ipVersion);
+    this.src = more(this.src);
+    this.dst = more(this.dst);
+    this.srcPort = more(this.srcPort);
+    this.dstPort = more(this.dstPort);
+    this.seq = more(this.seq);
+    this.ack = more(this.ack);
+    this.flags = more(this.flags);
+    this.window = more(this.window);
+    this.payloadLength = more(this.payloadLength);
+  }
+}
+
+/** Rows of a Segments, as a packet list sees them: all of them (`rows` undefined), or those listed. */
+export interface SegmentRows {
+  readonly segments: Segments;
+  readonly rows: Int32Array | undefined;
+}
+
+/** The lists made by packetList() whose objects nobody has asked for yet. */
+const untouched = new WeakMap<object, SegmentRows>();
+
+/**
+ * A TcpPacket array over rows of `segments`. It is a proxy: its length is known at once, and its
+ * objects are made (all of them) the first time anything else about it is asked.
+ */
+export function packetList(segments: Segments, rows?: Int32Array): TcpPacket[] {
+  const length = rows ? rows.length : segments.count;
+  const target: TcpPacket[] = [];
+  let filled = false;
+  const fill = (): void => {
+    if (filled) return;
+    filled = true;
+    untouched.delete(list);
+    for (let k = 0; k < length; k++) target.push(segments.packetAt(rows ? rows[k] : k));
+  };
+  const list = new Proxy(target, {
+    get: (t, key, receiver) => {
+      if (key === 'length' && !filled) return length;
+      fill();
+      return Reflect.get(t, key, receiver);
+    },
+    set: (t, key, value, receiver) => { fill(); return Reflect.set(t, key, value, receiver); },
+    has: (t, key) => { fill(); return Reflect.has(t, key); },
+    deleteProperty: (t, key) => { fill(); return Reflect.deleteProperty(t, key); },
+    defineProperty: (t, key, descriptor) => { fill(); return Reflect.defineProperty(t, key, descriptor); },
+    getOwnPropertyDescriptor: (t, key) => { fill(); return Reflect.getOwnPropertyDescriptor(t, key); },
+    ownKeys: (t) => { fill(); return Reflect.ownKeys(t); },
+    preventExtensions: (t) => { fill(); return Reflect.preventExtensions(t); },
+  });
+  untouched.set(list, { segments, rows });
+  return list;
+}
+
+/** The columns of a packet array: its own while untouched (see packetList), else made from its objects. */
+export function segmentsOf(packets: readonly TcpPacket[]): SegmentRows {
+  return untouched.get(packets) ?? { segments: Segments.fromPackets(packets), rows: undefined };
+}
