@@ -73,6 +73,9 @@ export function numeric(v: SeqVal): number | undefined {
 
 /** a - b as a signed serial difference, or undefined when the two cannot be compared. */
 export function compare(a: SeqVal, b: SeqVal): number | undefined {
+  // Nearly every comparison: the same origin (or none), not merged into another.
+  const o = a.origin;
+  if (o === b.origin && (o === undefined || o.link === undefined)) return serialDiff(a.offset, b.offset);
   const ra = resolve(a);
   const rb = resolve(b);
   if (ra.origin === rb.origin) return serialDiff(ra.offset, rb.offset);
@@ -83,6 +86,8 @@ export function compare(a: SeqVal, b: SeqVal): number | undefined {
 
 /** a - (b + n), as compare(a, add(b, n)) without making b + n. */
 export function compareTo(a: SeqVal, b: SeqVal, n: number): number | undefined {
+  const o = a.origin;
+  if (o === b.origin && (o === undefined || o.link === undefined)) return serialDiff(a.offset, b.offset + n);
   const ra = resolve(a);
   const rb = resolve(b);
   if (ra.origin === rb.origin) return serialDiff(ra.offset, rb.offset + n);
@@ -93,6 +98,8 @@ export function compareTo(a: SeqVal, b: SeqVal, n: number): number | undefined {
 
 /** (a + n) - b, as compare(add(a, n), b) without making a + n. */
 export function compareFrom(a: SeqVal, n: number, b: SeqVal): number | undefined {
+  const o = a.origin;
+  if (o === b.origin && (o === undefined || o.link === undefined)) return serialDiff(a.offset + n, b.offset);
   const ra = resolve(a);
   const rb = resolve(b);
   if (ra.origin === rb.origin) return serialDiff(ra.offset + n, rb.offset);
