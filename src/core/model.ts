@@ -985,10 +985,10 @@ class Model {
 
   private windowCheck(st: SegmentLine, s: Tcb, seg: Segment): void {
     if (seg.len === 0 || s.sndWnd === undefined || !s.sndUna) return;
-    const end = add(seg.seq, seg.len);
-    const limit = add(s.sndUna, s.sndWnd);
-    const d = compare(end, limit);
+    // (seq + len) - (SND.UNA + SND.WND), without making either sum unless it is reported.
+    const d = compareFrom(seg.seq, seg.len - s.sndWnd, s.sndUna);
     if (d !== undefined && d > 0) {
+      const limit = add(s.sndUna, s.sndWnd);
       this.report(st.len!.range, 'warning', 'window-exceeded', msg('rule.windowExceeded', { endpoint: s.endpoint, wnd: s.sndWnd, limit: show(limit), over: d }));
     }
   }
@@ -1284,7 +1284,7 @@ class Model {
         }
       }
       if (seg.win !== undefined) {
-        const scaled = r.ownWscale !== undefined && r.peerWscale !== undefined ? seg.win * 2 ** r.peerWscale : seg.win;
+        const scaled = r.ownWscale !== undefined && r.peerWscale !== undefined ? seg.win * windowFactor(r.peerWscale) : seg.win;
         r.sndWnd = scaled;
       }
       // Our FIN acknowledged?
@@ -1435,6 +1435,12 @@ class Model {
     // An old duplicate arrives at its line, outside the order of its direction.
     this.arrive(seg, line);
   }
+}
+
+/** 2^shift, the window scale factor (RFC 7323); a shift is read up to 2^32 - 1, so not always by `<<`. */
+function windowFactor(shift: number): number {
+  // A power of two by a shift where it fits: the general power is a slow call on every ACK.
+  return shift < 31 ? 1 << shift : 2 ** shift;
 }
 
 /**
