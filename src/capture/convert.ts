@@ -10,7 +10,8 @@
 // host sends shows what it had received), `-x` when its sender retransmits it before the
 // receiver acknowledges it (it was lost, as far as the exchange shows), and `->` otherwise.
 import type { TcpPacket } from './decode';
-import { packetList, Segments, segmentsOf } from './segments';
+import type { CaptureReadResult } from './index';
+import { Segments } from './segments';
 import type { SegmentOptions } from './segments';
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from './decode';
 
@@ -29,17 +30,44 @@ export interface CaptureEndpoint {
   readonly text: string;
 }
 
-/** The segments of one 4-tuple, in capture order. */
-export interface CaptureConnection {
-  /** 1-based, in order of first appearance. */
-  readonly index: number;
-  /** The side that sent the first SYN (or, without a handshake, the best guess). */
-  readonly client: CaptureEndpoint;
-  readonly server: CaptureEndpoint;
-  readonly packets: TcpPacket[];
-  /** True when the capture holds the client's SYN. */
-  readonly handshake: boolean;
+/** The segments of one 4-tuple, in capture order: rows of the capture's columns. */
+export class CaptureConnection {
+  private packetList: TcpPacket[] | undefined;
+
+  constructor(
+    /** 1-based, in order of first appearance. */
+    readonly index: number,
+    /** The side that sent the first SYN (or, without a handshake, the best guess). */
+    readonly client: CaptureEndpoint,
+    readonly server: CaptureEndpoint,
+    /** True when the capture holds the client's SYN. */
+    readonly handshake: boolean,
+    /** The capture's segments (all connections'); this connection is `rows` of them. */
+    readonly segments: Segments,
+    /** This connection's rows of `segments`, in capture order. */
+    readonly rows: Int32Array,
+  ) {}
+
+  /** How many segments the connection has (without making their objects). */
+  get packetCount(): number {
+    return this.rows.length;
+  }
+
+  /**
+   * The segments as objects: made on first use, the same ones after (and the same objects as the
+   * read result's `packets`). Conversion does not read them: it reads `segments` and `rows`.
+   */
+  get packets(): TcpPacket[] {
+    return (this.packetList ??= this.segments.packetsAt(this.rows));
+  }
 }
+
+/**
+ * What splitConnections and convertCapture take: a read result (its columns are used as they are)
+ * or any array of packets (columns are made from its objects). Only an array shows changes made to
+ * packet objects: a read result's columns stay as read.
+ */
+export type CaptureSegments = CaptureReadResult | readonly TcpPacket[];
 
 export interface ConvertOptions {
   /** 1-based index, or `address:port` of either side. Default: the first connection. */
@@ -86,17 +114,17 @@ function belongsTo(g: Gathering, address: number, port: number, peerAddress: num
 }
 
 /** Splits segments into connections by 4-tuple, in order of first appearance. */
-export function splitConnections(packets: readonly TcpPacket[]): CaptureConnection[] {
-  const { segments, rows } = segmentsOf(packets);
+export function splitConnections(source: CaptureSegments): CaptureConnection[] {
+  // The fast path: a read result's columns. An array of packets costs a copy into columns.
+  const segments = 'segments' in source ? source.segments : Segments.fromPackets(source);
   const { src, dst, srcPort, dstPort } = segments;
-  const n = rows ? rows.length : segments.count;
+  const n = segments.count;
   if (n === 0) return [];
   // Connections by their two ports (smaller first, so that both directions meet).
   const byPorts = new Map<number, Gathering[]>();
   const order: Gathering[] = [];
-  let last = gathering(byPorts, order, segments, rows ? rows[0] : 0);
-  for (let k = 0; k < n; k++) {
-    const row = rows ? rows[k] : k;
+  let last = gathering(byPorts, order, segments, 0);
+  for (let row = 0; row < n; row++) {
     // Most segments belong to the same connection as the one before (either direction).
     if (!belongsTo(last, src[row], srcPort[row], dst[row], dstPort[row])) last = gathering(byPorts, order, segments, row);
     last.rows.push(row);
@@ -110,7 +138,7 @@ export function splitConnections(packets: readonly TcpPacket[]): CaptureConnecti
     const clientSent = syn >= 0 || synAck < 0;
     const client = endpoint(segments, first, clientSent);
     const server = endpoint(segments, first, !clientSent);
-    return { index: i + 1, client, server, packets: packetList(segments, connectionRows), handshake: syn >= 0 };
+    return new CaptureConnection(i + 1, client, server, syn >= 0, segments, connectionRows);
   });
 }
 
@@ -147,7 +175,7 @@ function endpoint(s: Segments, row: number, sender: boolean): CaptureEndpoint {
 
 /** One line per connection, for `--list` and the editor's picker. */
 export function describeConnection(c: CaptureConnection): string {
-  const n = c.packets.length;
+  const n = c.packetCount;
   return `${c.index}: ${c.client.text} -> ${c.server.text}, ${n} packet${n === 1 ? '' : 's'}${c.handshake ? '' : ' (no handshake captured)'}`;
 }
 
@@ -268,8 +296,8 @@ interface Lines {
 }
 
 /** Converts one connection of a capture into a tcpseq document. */
-export function convertCapture(packets: readonly TcpPacket[], options: ConvertOptions = {}): ConvertResult | string {
-  const selected = selectConnection(splitConnections(packets), options.connection);
+export function convertCapture(source: CaptureSegments, options: ConvertOptions = {}): ConvertResult | string {
+  const selected = selectConnection(splitConnections(source), options.connection);
   if (typeof selected === 'string') return selected;
   return convertConnection(selected, options);
 }
@@ -281,9 +309,9 @@ export function convertCapture(packets: readonly TcpPacket[], options: ConvertOp
 export function convertConnection(connection: CaptureConnection, options: ConvertOptions = {}): ConvertResult {
   const warnings: string[] = [];
   const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
-  const { segments, rows: all } = segmentsOf(connection.packets);
-  const packets = (all ?? identity(segments.count)).subarray(0, limit);
-  const cut = connection.packets.length - packets.length;
+  const { segments } = connection;
+  const packets = connection.rows.subarray(0, limit);
+  const cut = connection.packetCount - packets.length;
   const lines = buildLines(connection, segments, packets, warnings);
   const { rows, order } = lines;
   const n = order.length;
@@ -301,7 +329,7 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   const out = new TextBuffer(100 * n + 1024);
   const line = (text: string) => { out.text(text); out.text('\n'); };
   const source = options.source ? ` from ${options.source}` : '';
-  line(`# Imported${source}: connection ${connection.index}, ${connection.client.text} -> ${connection.server.text}, ${connection.packets.length} packets`);
+  line(`# Imported${source}: connection ${connection.index}, ${connection.client.text} -> ${connection.server.text}, ${connection.packetCount} packets`);
   if (cut > 0) line(`# Only the first ${packets.length} packets are written (--limit); ${cut} more are cut.`);
   line(`title ${connection.client.text} -> ${connection.server.text}`);
   line(`participant C as ${connection.client.text}`);
@@ -456,13 +484,6 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
   const order = capture.lineOrder();
   sendRetransmissionsBeforeTheirAcks(capture.rows, order);
   return { segments, rows: capture.rows, order };
-}
-
-/** 0, 1, ... n - 1. */
-function identity(n: number): Int32Array {
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[i] = i;
-  return rows;
 }
 
 /** `x % 2^32` for x >= 0, without a floating-point remainder (a slow library call). */

@@ -4,7 +4,7 @@ import { walkFrames } from './reader';
 import type { CaptureFormat, FrameAt } from './reader';
 import { decodeFrameInto, skipResult } from './decode';
 import type { SkipReason, TcpPacket } from './decode';
-import { packetList, Segments } from './segments';
+import { Segments } from './segments';
 
 export {
   TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR, decodeFrame, decodeFrameAt, ipv6Text,
@@ -13,17 +13,42 @@ export type { TcpPacket, SkipReason, DecodeResult } from './decode';
 export { readFrames } from './reader';
 export type { Frame, FrameAt, FrameReadResult, CaptureFormat } from './reader';
 export * from './convert';
+export type { Segments, SegmentOptions } from './segments';
 
-export interface CaptureReadResult {
+/**
+ * What readCapture found. The segments are kept in columns (`segments`, see segments.ts); give the
+ * whole result to splitConnections or convertCapture, which read the columns. `packets` makes a
+ * TcpPacket object per segment on first use: only ask for it when the objects themselves are wanted.
+ */
+export class CaptureReadResult {
   readonly format?: CaptureFormat;
-  /** Every TCP segment read, in file order. */
-  readonly packets: TcpPacket[];
+  /** Every TCP segment read, in file order, a row each. */
+  readonly segments: Segments;
   /** Frames read in all (TCP or not). */
   readonly frameCount: number;
   /** Things skipped or odd, one line each (counted, not repeated per frame). */
   readonly warnings: string[];
-  /** Why reading stopped early (naming the byte offset); what came before is in `packets`. */
+  /** Why reading stopped early (naming the byte offset); what came before is in `segments`. */
   readonly error?: string;
+  private packetList: TcpPacket[] | undefined;
+
+  constructor(fields: { format?: CaptureFormat; segments: Segments; frameCount: number; warnings: string[]; error?: string }) {
+    this.format = fields.format;
+    this.segments = fields.segments;
+    this.frameCount = fields.frameCount;
+    this.warnings = fields.warnings;
+    this.error = fields.error;
+  }
+
+  /** How many TCP segments were read (without making their objects). */
+  get packetCount(): number {
+    return this.segments.count;
+  }
+
+  /** Every TCP segment read, in file order, as objects: made on first use, the same ones after. */
+  get packets(): TcpPacket[] {
+    return (this.packetList ??= this.segments.packetsAt());
+  }
 }
 
 const SKIP_TEXT: Record<SkipReason, string> = {
@@ -50,7 +75,7 @@ function skipFrame(skipped: Map<SkipReason, { count: number; details: Set<string
 /** Reads every TCP segment of a pcap or pcapng file. Never throws. */
 export function readCapture(bytes: Uint8Array): CaptureReadResult {
   try {
-    // A row per segment, in columns; `packets` makes their objects only if asked (segments.ts).
+    // A row per segment, in columns (segments.ts): no object per segment.
     const segments = new Segments(initialRows(bytes.length));
     const skipped = new Map<SkipReason, { count: number; details: Set<string> }>();
     // Each frame is decoded where it lies in `bytes`: no frame objects in between.
@@ -58,17 +83,16 @@ export function readCapture(bytes: Uint8Array): CaptureReadResult {
       const skip = decodeFrameInto(frame, segments);
       if (skip !== 0) skipFrame(skipped, skipResult(skip, frame.linkType));
     });
-    const packets = packetList(segments);
     const warnings = [...read.warnings];
     for (const [reason, { count, details }] of skipped) {
       // Non-TCP traffic is normal in a capture; only say so when nothing else is there.
-      if ((reason === 'not-tcp' || reason === 'not-ip') && packets.length > 0) continue;
+      if ((reason === 'not-tcp' || reason === 'not-ip') && segments.count > 0) continue;
       const extra = details.size ? ` (${reason === 'unknown-link-type' ? 'link type ' : ''}${[...details].join(', ')})` : '';
       warnings.push(`${SKIP_TEXT[reason]}: ${count}${extra}`);
     }
-    return { format: read.format, packets, frameCount: read.frameCount, warnings, ...(read.error && { error: read.error }) };
+    return new CaptureReadResult({ format: read.format, segments, frameCount: read.frameCount, warnings, error: read.error || undefined });
   } catch (err) {
     // A bug, not bad input: bad input is reported above with its offset.
-    return { packets: [], frameCount: 0, warnings: [], error: `internal error while reading the capture: ${String(err)}` };
+    return new CaptureReadResult({ segments: new Segments(0), frameCount: 0, warnings: [], error: `internal error while reading the capture: ${String(err)}` });
   }
 }

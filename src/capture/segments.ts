@@ -2,10 +2,9 @@
 // capture has 100,000 segments, and that many objects cost more to make and to collect (in a
 // fresh process above all) than the rest of reading and converting them.
 //
-// The API still hands out TcpPacket arrays: packetList() gives an array (a proxy) that makes the
-// objects only when something other than its length is looked at. Until then, splitConnections and
-// convertConnection read its columns; once its objects are out (and could have been changed), they
-// read the objects, like any array of packets.
+// splitConnections and convertConnection work on these columns. TcpPacket objects are made only
+// when a caller asks for them (packetAt, packetsAt: `packets` of a read result or a connection),
+// once per row, so that every list that holds a row holds the same object.
 import type { TcpPacket } from './decode';
 
 /** The TCP options a segment carried that the document writes. */
@@ -139,6 +138,14 @@ export class Segments {
     return p;
   }
 
+  /** The packet objects of `rows` (all rows when not given), in that order. */
+  packetsAt(rows?: Int32Array): TcpPacket[] {
+    const n = rows ? rows.length : this.count;
+    const list: TcpPacket[] = [];
+    for (let k = 0; k < n; k++) list.push(this.packetAt(rows ? rows[k] : k));
+    return list;
+  }
+
   private grow(): void {
     const capacity = 2 * this.flags.length + 64;
     const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
@@ -160,50 +167,4 @@ export class Segments {
     this.window = more(this.window);
     this.payloadLength = more(this.payloadLength);
   }
-}
-
-/** Rows of a Segments, as a packet list sees them: all of them (`rows` undefined), or those listed. */
-export interface SegmentRows {
-  readonly segments: Segments;
-  readonly rows: Int32Array | undefined;
-}
-
-/** The lists made by packetList() whose objects nobody has asked for yet. */
-const untouched = new WeakMap<object, SegmentRows>();
-
-/**
- * A TcpPacket array over rows of `segments`. It is a proxy: its length is known at once, and its
- * objects are made (all of them) the first time anything else about it is asked.
- */
-export function packetList(segments: Segments, rows?: Int32Array): TcpPacket[] {
-  const length = rows ? rows.length : segments.count;
-  const target: TcpPacket[] = [];
-  let filled = false;
-  const fill = (): void => {
-    if (filled) return;
-    filled = true;
-    untouched.delete(list);
-    for (let k = 0; k < length; k++) target.push(segments.packetAt(rows ? rows[k] : k));
-  };
-  const list = new Proxy(target, {
-    get: (t, key, receiver) => {
-      if (key === 'length' && !filled) return length;
-      fill();
-      return Reflect.get(t, key, receiver);
-    },
-    set: (t, key, value, receiver) => { fill(); return Reflect.set(t, key, value, receiver); },
-    has: (t, key) => { fill(); return Reflect.has(t, key); },
-    deleteProperty: (t, key) => { fill(); return Reflect.deleteProperty(t, key); },
-    defineProperty: (t, key, descriptor) => { fill(); return Reflect.defineProperty(t, key, descriptor); },
-    getOwnPropertyDescriptor: (t, key) => { fill(); return Reflect.getOwnPropertyDescriptor(t, key); },
-    ownKeys: (t) => { fill(); return Reflect.ownKeys(t); },
-    preventExtensions: (t) => { fill(); return Reflect.preventExtensions(t); },
-  });
-  untouched.set(list, { segments, rows });
-  return list;
-}
-
-/** The columns of a packet array: its own while untouched (see packetList), else made from its objects. */
-export function segmentsOf(packets: readonly TcpPacket[]): SegmentRows {
-  return untouched.get(packets) ?? { segments: Segments.fromPackets(packets), rows: undefined };
 }

@@ -59,14 +59,14 @@ export async function runImport(args: readonly string[]): Promise<number> {
   const capture = readCapture(bytes);
   for (const w of capture.warnings) process.stderr.write(`tcpseq import: ${file}: warning: ${w}\n`);
   if (capture.error) {
-    if (capture.packets.length === 0) {
+    if (capture.packetCount === 0) {
       process.stderr.write(`tcpseq import: ${file}: ${capture.error}\n`);
       return 2;
     }
     // What came before the damage is still worth having.
-    process.stderr.write(`tcpseq import: ${file}: warning: ${capture.error}; using the ${capture.packets.length} TCP segments before it\n`);
+    process.stderr.write(`tcpseq import: ${file}: warning: ${capture.error}; using the ${capture.packetCount} TCP segments before it\n`);
   }
-  const connections = splitConnections(capture.packets);
+  const connections = splitConnections(capture);
   if (list) {
     if (connections.length === 0) process.stderr.write(`tcpseq import: ${file}: no TCP segment in ${capture.frameCount} frames\n`);
     for (const c of connections) process.stdout.write(describeConnection(c) + '\n');

@@ -31,14 +31,14 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
     return undefined;
   }
   const capture = readCapture(bytes);
-  if (capture.error && capture.packets.length === 0) {
+  if (capture.error && capture.packetCount === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error }));
     return undefined;
   }
   const notes = [...capture.warnings];
   if (capture.error) notes.push(vscode.l10n.t('{reason}; the segments before it are imported', { reason: capture.error }));
 
-  const connections = splitConnections(capture.packets);
+  const connections = splitConnections(capture);
   if (connections.length === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{name} holds no TCP segment ({count} frames read).', { name, count: capture.frameCount }));
     return undefined;
@@ -60,7 +60,7 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
 async function pickConnection(connections: readonly CaptureConnection[], name: string): Promise<CaptureConnection | undefined> {
   const items = connections.map((c) => ({
     label: `${c.client.text} → ${c.server.text}`,
-    description: c.packets.length === 1 ? vscode.l10n.t('1 packet') : vscode.l10n.t('{count} packets', { count: c.packets.length }),
+    description: c.packetCount === 1 ? vscode.l10n.t('1 packet') : vscode.l10n.t('{count} packets', { count: c.packetCount }),
     detail: c.handshake ? undefined : vscode.l10n.t('no handshake captured'),
     connection: c,
     // The full line, for screen readers and tests.

@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
   const t0 = performance.now();
   const read = readCapture(bytes);
   const t1 = performance.now();
-  const connection = splitConnections(read.packets)[0];
+  const connection = splitConnections(read)[0];
   const converted = convertConnection(connection, { relative: true });
   const t2 = performance.now();
   const analysis = analyze(converted.text);
@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
   const tshark = spawnSync('tshark', ['-r', file, '-q', '-z', 'expert'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const s1 = performance.now();
 
-  console.log(`capture: ${path.relative(REPO, file)} (${how}), ${read.packets.length} TCP segments, ${(bytes.length / 1e6).toFixed(1)} MB`);
+  console.log(`capture: ${path.relative(REPO, file)} (${how}), ${read.packetCount} TCP segments, ${(bytes.length / 1e6).toFixed(1)} MB`);
   console.log(`tcpseq: read ${ms(t1 - t0)}, convert ${ms(t2 - t1)}, check ${ms(t3 - t2)}; total ${ms(t3 - t0)}`);
   console.log(`        ${converted.text.split('\n').length} lines; ${errors.length} errors, ${warnings.length} warnings`);
   for (const d of [...errors, ...warnings].slice(0, 5)) console.log(`        line ${d.range.start.line + 1}: ${d.severity}: ${d.message}`);

@@ -19,10 +19,18 @@ function load(name: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(path.join(CAPTURES, name)));
 }
 
+/** Two pcap files (same header) as one: the second's records after the first's. */
+function concatCaptures(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const both = new Uint8Array(first.length + second.length - 24);
+  both.set(first);
+  both.set(second.subarray(24), first.length);
+  return both;
+}
+
 function importText(bytes: Uint8Array, relative = false): string {
   const read = readCapture(bytes);
   assert.equal(read.error, undefined, `read error: ${read.error}`);
-  const result = convertCapture(read.packets, { relative });
+  const result = convertCapture(read, { relative });
   assert.ok(typeof result !== 'string', String(result));
   return result.text;
 }
@@ -64,7 +72,7 @@ describe('capture fixtures from a real kernel', () => {
         assert.deepEqual(problems(text), [], text);
         const segmentLines = text.split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length;
         const read = readCapture(load(file));
-        assert.equal(segmentLines, read.packets.length, 'one line per captured segment');
+        assert.equal(segmentLines, read.packetCount, 'one line per captured segment');
       });
     }
   }
@@ -170,20 +178,20 @@ describe('an ack changed by one byte in the capture', () => {
 });
 
 describe('conversion options', () => {
-  const packets = readCapture(load('bulk.pcap')).packets;
+  const read = readCapture(load('bulk.pcap'));
 
   it('--limit writes the first N packets and says what was cut', () => {
-    const result = convertCapture(packets, { limit: 10 });
+    const result = convertCapture(read, { limit: 10 });
     assert.ok(typeof result !== 'string');
     const lines = result.text.split('\n');
     assert.equal(lines.filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length, 10);
-    assert.match(result.text, new RegExp(`${packets.length - 10} more are cut`));
+    assert.match(result.text, new RegExp(`${read.packetCount - 10} more are cut`));
     assert.deepEqual(problems(result.text), []);
   });
 
   it('absolute numbers by default, x+N and y+N with relative', () => {
-    const abs = convertCapture(packets, {}) as { text: string };
-    const rel = convertCapture(packets, { relative: true }) as { text: string };
+    const abs = convertCapture(read, {}) as { text: string };
+    const rel = convertCapture(read, { relative: true }) as { text: string };
     assert.match(abs.text, /^C->S SYN seq=\d+ /m);
     assert.match(rel.text, /^C->S SYN seq=x /m);
     assert.match(rel.text, /^S->C SYN ACK seq=y ack=x\+1 /m);
@@ -191,15 +199,15 @@ describe('conversion options', () => {
   });
 
   it('win is written as the field was sent (the model applies the window scale), and can be left out', () => {
-    const rel = convertCapture(packets, { relative: true }) as { text: string };
+    const rel = convertCapture(read, { relative: true }) as { text: string };
     assert.match(rel.text, /wscale=/);
     assert.match(rel.text, /^S->C .*win=64 /m, 'the server scales by 2^10: the raw field is small');
-    const none = convertCapture(packets, { window: false }) as { text: string };
+    const none = convertCapture(read, { window: false }) as { text: string };
     assert.doesNotMatch(none.text, /win=/);
   });
 
   it('a lower --wait-threshold writes wait lines only where nothing must stay in flight', () => {
-    const result = convertCapture(packets, { waitThresholdMs: 1, relative: true }) as { text: string };
+    const result = convertCapture(read, { waitThresholdMs: 1, relative: true }) as { text: string };
     assert.match(result.text, /^wait \d+ ms$/m);
     assert.deepEqual(problems(result.text), []);
   });
@@ -211,7 +219,7 @@ describe('conversion options', () => {
     const both = [...a, ...b];
     const connections = splitConnections(both);
     assert.equal(connections.length, 2);
-    assert.deepEqual(connections.map((c) => c.packets.length), [a.length, b.length]);
+    assert.deepEqual(connections.map((c) => c.packetCount), [a.length, b.length]);
     const second = convertCapture(both, { connection: 2 }) as { text: string };
     assert.match(second.text, /\[::1\]:8080/);
     const byAddress = convertCapture(both, { connection: '[::1]:40000' }) as { text: string };
@@ -222,13 +230,44 @@ describe('conversion options', () => {
 
   it('a segment missing from the capture becomes a line labelled "not captured", and the document checks', () => {
     // Drop one of the server's data segments in the middle of the bulk transfer.
-    const dropAt = packets.findIndex((p, i) => i > 20 && p.srcPort === 8080 && p.payloadLength > 0);
-    const holed = packets.filter((_, i) => i !== dropAt);
+    const dropAt = read.packets.findIndex((p, i) => i > 20 && p.srcPort === 8080 && p.payloadLength > 0);
+    const holed = read.packets.filter((_, i) => i !== dropAt);
     const result = convertCapture(holed, { relative: true });
     assert.ok(typeof result !== 'string');
     assert.match(result.text, /^S(~>|-x|->)C ACK seq=y\+\d+ len=\d+ : not captured/m);
     assert.deepEqual(problems(result.text), [], result.text);
     assert.ok(result.warnings.some((w) => /not captured/.test(w)));
+  });
+});
+
+describe('read results and connections: counts, columns and packet objects', () => {
+  it('counts are known without the objects; packets are plain arrays, made once', () => {
+    const read = readCapture(load('bulk.pcap'));
+    const [connection] = splitConnections(read);
+    assert.equal(connection.packetCount, read.packetCount);
+    assert.equal(read.packets, read.packets, 'the same array each time');
+    assert.equal(read.packets.length, read.packetCount);
+    assert.ok(Array.isArray(read.packets));
+    assert.deepEqual(structuredClone(read.packets), read.packets);
+    // A connection's packets are the same objects as the read result's.
+    assert.equal(connection.packets, connection.packets);
+    assert.equal(connection.packets[5], read.packets[5]);
+  });
+
+  it('the read result and its packet objects split and convert alike', () => {
+    const bytes = concatCaptures(load('normal.pcap'), load('normal-ipv6.pcap'));
+    const fromColumns = splitConnections(readCapture(bytes));
+    const fromObjects = splitConnections(readCapture(bytes).packets);
+    const summary = (c: (typeof fromColumns)[number]) => [c.index, c.client.text, c.server.text, c.handshake, c.packetCount];
+    assert.deepEqual(fromColumns.map(summary), fromObjects.map(summary));
+    assert.equal(fromColumns.length, 2);
+    for (const relative of [false, true]) {
+      for (const connection of [1, 2]) {
+        const a = convertCapture(readCapture(bytes), { relative, connection }) as { text: string };
+        const b = convertCapture(readCapture(bytes).packets, { relative, connection }) as { text: string };
+        assert.equal(a.text, b.text);
+      }
+    }
   });
 });
 

@@ -72,7 +72,7 @@ const SLL2 = (ethertype: number, ip: Uint8Array) => concat(u16(ethertype, false)
 function doc(bytes: Uint8Array): string {
   const read = readCapture(bytes);
   assert.equal(read.error, undefined, read.error);
-  const result = convertCapture(read.packets);
+  const result = convertCapture(read);
   assert.ok(typeof result !== 'string', String(result));
   return result.text.split('\n').slice(1).map((l) => l.replace(/ {2}# .*$/, '')).join('\n');
 }
@@ -152,7 +152,7 @@ describe('capture reader: file formats and link types', () => {
     const mixed = [...v4.slice(0, 3), { ...v4[3], ip: fragment }, { ...v4[3], ip: fragment }, ...v4.slice(3)];
     const bytes = pcap(101, frames((ip) => ip, mixed));
     const read = readCapture(bytes);
-    assert.equal(read.packets.length, v4.length);
+    assert.equal(read.packetCount, v4.length);
     assert.deepEqual(read.warnings.filter((w) => /fragment/.test(w)), ['non-first IP fragments, ignored (TCP headers are in first fragments): 2']);
     assert.equal(doc(bytes), expected4);
   });
@@ -192,7 +192,7 @@ describe('capture reader: file formats and link types', () => {
   it('pcapng simple packet blocks: read, with a warning that they have no timestamps', () => {
     const bytes = concat(shb(true), idb(101, true), ...v4.map((p) => block(3, concat(u32(p.ip.length, true), p.ip), true)));
     const read = readCapture(bytes);
-    assert.equal(read.packets.length, v4.length);
+    assert.equal(read.packetCount, v4.length);
     assert.ok(read.warnings.some((w) => /simple packet blocks carry no timestamps/.test(w)));
     assert.equal(doc(bytes), expected4);
   });
@@ -256,7 +256,7 @@ describe('capture reader: damaged files give a clear error and keep what came be
     it(name, () => {
       const read = readCapture(make());
       assert.match(read.error ?? '', message);
-      assert.equal(read.packets.length, kept, 'the packets before the damage are kept');
+      assert.equal(read.packetCount, kept, 'the packets before the damage are kept');
     });
   }
 
@@ -273,7 +273,7 @@ describe('capture reader: damaged files give a clear error and keep what came be
   it('a TCP header cut by the snapshot length is skipped with a warning', () => {
     const frames = readFrames(good).frames.map((f, i) => ({ seconds: f.seconds, nanos: f.nanos, data: i === 4 ? f.data.slice(0, 40) : f.data }));
     const read = readCapture(pcap(1, frames));
-    assert.equal(read.packets.length, frames.length - 1);
+    assert.equal(read.packetCount, frames.length - 1);
     assert.deepEqual(read.warnings, ['frames cut by the snapshot length before the end of their TCP header, skipped: 1']);
   });
 });
@@ -316,7 +316,7 @@ describe('capture reader: fuzzed bytes', () => {
         withError++;
         assert.match(read.error, /byte offset|bytes/, read.error);
       }
-      const result = convertCapture(read.packets, { relative: i % 2 === 0 });
+      const result = convertCapture(read, { relative: i % 2 === 0 });
       if (typeof result !== 'string') {
         converted++;
         if (i % 20 === 0) analyze(result.text); // the checker takes whatever comes out
