@@ -57,20 +57,21 @@ export function splitLines(text: string): string[] {
 
 /** Where the comment starts on a line (or the line's length): `#` outside a paired `"..."`. */
 export function commentStart(line: string): number {
-  // Most lines have no quote: the native search finds the `#` (or its absence) at once.
-  if (line.indexOf('"') < 0) {
-    const hash = line.indexOf('#');
-    return hash < 0 ? line.length : hash;
-  }
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+  return commentIn(line, 0, line.length);
+}
+
+/** Where the comment starts in text[start, end), or end (see commentStart). */
+function commentIn(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c === 35 /* # */) return i;
     if (c === 34 /* " */) {
-      const close = line.indexOf('"', i + 1);
-      if (close >= 0) i = close; // a paired string: skip it; an unpaired quote is a plain character
+      let close = i + 1;
+      while (close < end && text.charCodeAt(close) !== 34) close++;
+      if (close < end) i = close; // a paired string: skip it; an unpaired quote is a plain character
     }
   }
-  return line.length;
+  return end;
 }
 
 /**
@@ -326,16 +327,7 @@ class LineParser implements SegmentPlaces {
       }
       return this.nextHash < lineEnd ? this.nextHash : lineEnd;
     }
-    for (let i = start; i < lineEnd; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 35 /* # */) return i;
-      if (c === 34 /* " */) {
-        let close = i + 1;
-        while (close < lineEnd && text.charCodeAt(close) !== 34) close++;
-        if (close < lineEnd) i = close; // a paired string: skip it; an unpaired quote is a plain character
-      }
-    }
-    return lineEnd;
+    return commentIn(text, start, lineEnd);
   }
 
   /** The first `:` in text[from, limit), or limit. */
