@@ -76,6 +76,9 @@ export function mermaidConfig(theme: Theme, fitWidth: boolean): MermaidConfig {
     htmlLabels: false,
     flowchart: { htmlLabels: false },
     suppressErrorRendering: true,
+    // Mermaid's own limit (50,000 characters, about a thousand messages) would replace the whole
+    // diagram by an error chart; what a diagram holds is limited by segments instead (maxSegments).
+    maxTextSize: 20_000_000,
     sequence: {
       mirrorActors: true, showSequenceNumbers: false, wrap: false, noteAlign: 'center', messageAlign: 'center',
       ...(fitWidth ? { useMaxWidth: true } : {}),

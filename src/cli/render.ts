@@ -1,21 +1,22 @@
 // `tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]
-// [--lang en|zh-cn]`: the diagram outside the editor. SVG and PNG come from the preview page itself,
+// [--lang en|zh-cn] [--max-segments N]`: the diagram outside the editor. SVG and PNG come from the preview page itself,
 // run in headless Chromium, so they are the same files the panel exports. The diagram's words and
 // problem notes are in the language of --lang, else of the environment (LANG), as `tcpseq check`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { analyze, findTcpseqBlocks } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
-import { timelineToMermaid, type DiagramSource } from '../render/mermaid';
+import { DEFAULT_MAX_SEGMENTS, timelineToMermaid, type DiagramSource } from '../render/mermaid';
 import { isMarkdownFile } from './check';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
 
-const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn]
-  FILE         a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
-  --to         mermaid: the Mermaid source; svg, png: the drawing (needs Chromium)
-  -o OUT       the file to write; mermaid and svg go to standard output without it, png needs it
-  --theme      the colours (default light)
-  --lang       the language of the diagram's words and problem notes (default: from LANG)`;
+const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn] [--max-segments N]
+  FILE           a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
+  --to           mermaid: the Mermaid source; svg, png: the drawing (needs Chromium)
+  -o OUT         the file to write; mermaid and svg go to standard output without it, png needs it
+  --theme        the colours (default light)
+  --lang         the language of the diagram's words and problem notes (default: from LANG)
+  --max-segments draw at most N segments, with a note where the diagram stops (default ${DEFAULT_MAX_SEGMENTS}; 0: all)`;
 
 const FORMATS = ['mermaid', 'svg', 'png'] as const;
 type Format = (typeof FORMATS)[number];
@@ -29,6 +30,8 @@ interface RenderArgs {
   readonly theme: keyof typeof THEMES;
   /** One of LANGUAGES: from --lang, else from the environment. */
   readonly language: string;
+  /** How many segments to draw (0: all). */
+  readonly maxSegments: number;
 }
 
 /** Parses the arguments; a string is a usage error. */
@@ -39,6 +42,7 @@ export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv 
   let block: string | undefined;
   let theme = 'light';
   let lang: string | undefined;
+  let max: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.indexOf('=');
@@ -49,6 +53,7 @@ export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv 
     else if (name === '--block') block = take();
     else if (name === '--theme') theme = take() ?? '';
     else if (name === '--lang') lang = take() ?? '';
+    else if (name === '--max-segments') max = take() ?? '';
     else if (name === '-h' || name === '--help') return '';
     else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
     else if (file === undefined) file = a;
@@ -66,15 +71,21 @@ export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv 
     blockNumber = Number(block);
     if (!/^\d+$/.test(block) || blockNumber < 1) return `--block must be a number from 1 (got '${block}')`;
   }
-  return { file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES, language };
+  if (max !== undefined && !/^\d+$/.test(max)) return `--max-segments must be a number, 0 for all (got '${max}')`;
+  const maxSegments = max === undefined ? DEFAULT_MAX_SEGMENTS : Number(max);
+  return { file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES, language, maxSegments };
 }
 
-/** The Mermaid diagram of a file (its chosen block for Markdown); a string is the reason it has none. */
-export function diagramOfFile(file: string, text: string, block?: number, l10n: Localizer = ENGLISH): DiagramSource | string {
+/**
+ * The Mermaid diagram of a file (its chosen block for Markdown), with at most `maxSegments`
+ * segments (0: all); a string is the reason it has none.
+ */
+export function diagramOfFile(file: string, text: string, block?: number, l10n: Localizer = ENGLISH, maxSegments = DEFAULT_MAX_SEGMENTS): DiagramSource | string {
+  const options = { l10n, maxSegments, moreHint: l10n.t('--max-segments draws more (0: all).') };
   if (!isMarkdownFile(file)) {
     if (block !== undefined) return `--block applies to Markdown files only`;
     const analysis = analyze(text);
-    return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n });
+    return timelineToMermaid(analysis.timeline, { ...options, diagnostics: analysis.diagnostics });
   }
   const blocks = findTcpseqBlocks(text);
   if (blocks.length === 0) return `${file} has no tcpseq block`;
@@ -84,7 +95,7 @@ export function diagramOfFile(file: string, text: string, block?: number, l10n: 
   // Checked at its Markdown lines, as `tcpseq check` reports them: problem notes and the core's
   // messages (`the SYN at line 15`) name lines of the Markdown file.
   const analysis = analyze(chosen.text, { firstLine: chosen.startLine });
-  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n });
+  return timelineToMermaid(analysis.timeline, { ...options, diagnostics: analysis.diagnostics });
 }
 
 export async function runRender(args: readonly string[]): Promise<number> {
@@ -100,7 +111,7 @@ export async function runRender(args: readonly string[]): Promise<number> {
     process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
     return 2;
   }
-  const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language));
+  const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language), parsed.maxSegments);
   if (typeof diagram === 'string') {
     process.stderr.write(`tcpseq render: ${diagram}\n`);
     return 2;

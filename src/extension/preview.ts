@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { PREVIEW_VIEW_TYPE, PreviewPanel } from './previewPanel';
 import type { PreviewPanelState } from './previewPanel';
 import { registerExportCommands } from './export';
+import { MAX_SEGMENTS_SETTING } from './previewSource';
 
 const LANGUAGE_ID = 'tcpseq';
 /** The document shown last, for a restored panel whose page kept no state. */
@@ -45,6 +46,9 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
         }
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(MAX_SEGMENTS_SETTING)) for (const p of this.panels) p.scheduleUpdate();
+      }),
     );
   }
 

@@ -1,8 +1,8 @@
 // What the preview draws for a document: its checked timeline turned into Mermaid source.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { analyze } from '../core';
 import type { Analysis } from '../core';
-import { timelineToMermaid } from '../render/mermaid';
+import { DEFAULT_MAX_SEGMENTS, timelineToMermaid } from '../render/mermaid';
 import type { DiagramSource } from '../../webview/protocol';
 import { getAnalysis } from './analysisCache';
 import { localizer } from './l10n';
@@ -13,8 +13,15 @@ export function analysisFor(document: vscode.TextDocument): Analysis {
   return getAnalysis(document) ?? analyze(document.getText());
 }
 
+/** The setting that limits how many segments a diagram draws (0: all). */
+export const MAX_SEGMENTS_SETTING = 'tcpseq.preview.maxSegments';
+
 /** Mermaid source and source map for the document's diagram, with its problems marked. */
 export function diagramFor(document: vscode.TextDocument): DiagramSource {
   const analysis = analysisFor(document);
-  return timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n: localizer });
+  const maxSegments = vscode.workspace.getConfiguration('tcpseq.preview', document).get<number>('maxSegments', DEFAULT_MAX_SEGMENTS);
+  return timelineToMermaid(analysis.timeline, {
+    diagnostics: analysis.diagnostics, l10n: localizer, maxSegments,
+    moreHint: vscode.l10n.t('The setting {setting} draws more.', { setting: MAX_SEGMENTS_SETTING }),
+  });
 }

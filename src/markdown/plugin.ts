@@ -6,7 +6,7 @@ import { analyze } from '../core';
 import type { Diagnostic } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
-import { timelineToMermaid } from '../render/mermaid';
+import { DEFAULT_MAX_SEGMENTS, timelineToMermaid } from '../render/mermaid';
 import { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS } from './classes';
 
 export { CONTAINER_CLASS, PROBLEMS_CLASS, SOURCE_CLASS };
@@ -20,7 +20,7 @@ export function isTcpseqInfo(info: string): boolean {
  * Adds tcpseq diagrams to `md`; returns `md`, as VS Code's `extendMarkdownIt` expects.
  * Other fences are drawn by whatever rule was there before.
  */
-export function extendMarkdownIt(md: MarkdownIt, l10n?: Localizer): MarkdownIt {
+export function extendMarkdownIt(md: MarkdownIt, l10n?: Localizer, maxSegments: () => number = () => DEFAULT_MAX_SEGMENTS): MarkdownIt {
   const previous = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, options, env, self) => {
     const token = tokens[idx];
@@ -29,13 +29,13 @@ export function extendMarkdownIt(md: MarkdownIt, l10n?: Localizer): MarkdownIt {
     }
     // token.map[0] is the fence's line: the block's first line is the one after it.
     const firstLine = token.map ? token.map[0] + 1 : undefined;
-    return renderBlock(md, token.content, firstLine, self.renderAttrs(token), l10n);
+    return renderBlock(md, token.content, firstLine, self.renderAttrs(token), l10n, maxSegments());
   };
   return md;
 }
 
 /** The container for one block. `attrs` keeps attributes other plugins set (VS Code's `data-line`). */
-function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined, attrs: string, language: Localizer | undefined): string {
+function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined, attrs: string, language: Localizer | undefined, maxSegments: number): string {
   const l10n = language ?? ENGLISH;
   const escape = md.utils.escapeHtml;
   let mermaid: string;
@@ -44,7 +44,7 @@ function renderBlock(md: MarkdownIt, text: string, firstLine: number | undefined
     // Checked at its own Markdown lines: the problem list, the diagram's problem notes and the
     // messages' own references (`the SYN at line 15`) all count lines of the Markdown file.
     const analysis = analyze(text, { firstLine: firstLine ?? 0 });
-    mermaid = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n: language }).source;
+    mermaid = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, l10n: language, maxSegments }).source;
     problems = analysis.diagnostics.filter((d) => d.severity !== 'information');
   } catch (e) {
     // A bug in the checker must not blank the whole Markdown preview: show it on this block.

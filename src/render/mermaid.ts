@@ -35,7 +35,17 @@ export interface MermaidOptions {
   readonly lineOffset?: number;
   /** The language of the diagram's own words and problem notes (English by default). */
   readonly l10n?: Localizer;
+  /**
+   * Draw at most this many segments (undefined or 0: all). Mermaid takes about a second and a
+   * half per thousand messages, so a long capture is drawn up to here, with a note saying so.
+   */
+  readonly maxSegments?: number;
+  /** Appended to that note: how to draw more (the preview names its setting, the CLI its flag). */
+  readonly moreHint?: string;
 }
+
+/** How many segments a diagram draws unless told otherwise. */
+export const DEFAULT_MAX_SEGMENTS = 1000;
 
 /** Background colours of the boxes that mark problem lines; translucent so both themes work. */
 export const ERROR_RECT = 'rgba(229, 57, 53, 0.18)';
@@ -105,14 +115,29 @@ class MermaidWriter {
     const orphans = (this.options.diagnostics ?? [])
       .filter((d) => d.severity !== 'information' && !eventLines.has(d.range.start.line))
       .sort((a, b) => a.range.start.line - b.range.start.line);
+    const max = this.options.maxSegments || Infinity;
+    const total = timeline.events.reduce((n, e) => n + (e.segment ? 1 : 0), 0);
+    let drawn = 0;
+    let cutAt: number | undefined;
     let o = 0;
     for (const event of timeline.events) {
+      if (event.segment && drawn++ === max) {
+        cutAt = event.line;
+        break;
+      }
       while (o < orphans.length && orphans[o].range.start.line < event.line) this.orphanProblem(orphans[o++]);
       this.event(event);
     }
     this.closePar();
-    this.lateArrivals();
-    while (o < orphans.length) this.orphanProblem(orphans[o++]);
+    if (cutAt === undefined) {
+      this.lateArrivals();
+      while (o < orphans.length) this.orphanProblem(orphans[o++]);
+    } else {
+      // What is in flight at the cut arrives after it: not drawn, like everything from there on.
+      const line = cutAt + 1 + (this.options.lineOffset ?? 0);
+      const text = this.l10n.t('The diagram stops here, before line {line}: it draws {drawn} of {total} segments.', { drawn: max, total, line });
+      this.noteAcross(this.options.moreHint ? `${text} ${this.options.moreHint}` : text, cutAt);
+    }
     return { source: this.out.join('\n') + '\n', map: { messages: this.messages, notes: this.notes } };
   }
 

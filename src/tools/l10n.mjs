@@ -15,10 +15,10 @@ const bundlePath = join(root, 'l10n', 'bundle.l10n.json');
 /** Sources that call `vscode.l10n.t` or @vscode/l10n's `l10n.t`. */
 const SOURCES = ['src/extension', 'src/cli'];
 /**
- * Shared modules (diagram, Markdown plugin) take a `Localizer` named `l10n` instead of importing
+ * Shared modules (diagram, Markdown plugin, the render command) take a `Localizer` named `l10n` instead of importing
  * vscode, so @vscode/l10n-dev does not see their calls: their `l10n.t('...')` literals are read here.
  */
-const SHARED = ['src/markdown/plugin.ts', 'src/render/mermaid.ts'];
+const SHARED = ['src/markdown/plugin.ts', 'src/render/mermaid.ts', 'src/cli/render.ts'];
 
 /** The core's English templates, by id: the core is TypeScript, so it is bundled first. */
 async function coreTemplates(dir) {

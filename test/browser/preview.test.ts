@@ -9,7 +9,7 @@ import { analyze, findTcpseqBlocks } from '../../src/core';
 import { ChromiumRenderer } from '../../src/render/chromium';
 import { timelineToMermaid } from '../../src/render/mermaid';
 import type { PageToHost } from '../../webview/protocol';
-import { everything, event, handshake, segment, timeline } from '../unit/renderTimelines';
+import { everything, event, handshake, longExchange, segment, timeline } from '../unit/renderTimelines';
 import { PAGE_STRINGS } from '../../webview/strings';
 
 const EXAMPLES = '/work/shared/examples';
@@ -107,6 +107,16 @@ describe('preview page in Chromium', function () {
       assert.ok(pixels.width > 100 && pixels.height > 100, `${doc.name}: a real picture`);
       assert.ok(pixels.different > 1000, `${doc.name}: rsvg-convert drew the diagram (${pixels.different} non-background pixels)`);
     }
+  });
+
+  it("draws a long document up to its segment limit, past Mermaid's own 50,000-character limit", async () => {
+    const analysis = analyze(longExchange(1100)); // 2,203 segments
+    const d = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, maxSegments: 2000 });
+    assert.ok(d.source.length > 50_000, `a source longer than Mermaid's default limit (${d.source.length})`);
+    await r.render(d);
+    assert.equal(await count(r, ARROWS), 2000, 'one arrow per drawn segment');
+    const notes: string[] = await r.page.evaluate(`[...document.querySelectorAll('#tcpseq-diagram svg text.noteText')].map((t) => t.textContent)`);
+    assert.ok(notes.some((n) => n.includes('it draws 2000 of 2203 segments')), 'the note says where the diagram stops');
   });
 
   it('marks the lines with errors in the drawing', async () => {

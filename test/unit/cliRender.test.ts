@@ -2,9 +2,11 @@
 // and the core's messages name the file's lines, each offset counted once.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { diagramOfFile } from '../../src/cli/render';
+import { diagramOfFile, parseRenderArgs } from '../../src/cli/render';
+import { longExchange } from './renderTimelines';
 import { REPO, SHARED_EXAMPLES } from './marks';
 
 const NOTES = path.join(SHARED_EXAMPLES, 'notes.md');
@@ -29,5 +31,33 @@ describe('tcpseq render (Markdown blocks)', () => {
     const missing = spawnSync(process.execPath, [cli, 'render', NOTES, '--block', '3', '--to', 'mermaid'], { encoding: 'utf8' });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /has 2 tcpseq blocks, not 3/);
+  });
+});
+
+describe('tcpseq render --max-segments', () => {
+  it('draws 1,000 segments by default and as many as asked, and says where the diagram stops', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tcpseq-render-'));
+    try {
+      const file = path.join(dir, 'long.tcpseq');
+      writeFileSync(file, longExchange(600)); // 1,203 segments
+      const cli = path.join(REPO, 'dist', 'cli.js');
+      const arrows = (source: string) => source.split('\n').filter((l) => /^\s*\w+(->>|-x|--\))\w+:/.test(l)).length;
+      const byDefault = spawnSync(process.execPath, [cli, 'render', file, '--to', 'mermaid'], { encoding: 'utf8' });
+      assert.equal(byDefault.status, 0, byDefault.stderr);
+      assert.equal(arrows(byDefault.stdout), 1000);
+      assert.match(byDefault.stdout, /The diagram stops here, before line 1001#58; it draws 1000 of 1203 segments\. --max-segments draws more \(0#58; all\)\./);
+      const five = spawnSync(process.execPath, [cli, 'render', file, '--to', 'mermaid', '--max-segments', '5'], { encoding: 'utf8' });
+      assert.equal(arrows(five.stdout), 5);
+      const all = spawnSync(process.execPath, [cli, 'render', file, '--to', 'mermaid', '--max-segments=0'], { encoding: 'utf8' });
+      assert.equal(arrows(all.stdout), 1203);
+      assert.doesNotMatch(all.stdout, /stops here/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a limit that is not a number', () => {
+    assert.match(String(parseRenderArgs(['a.tcpseq', '--to', 'mermaid', '--max-segments', 'many'])), /--max-segments must be a number/);
+    assert.match(String(parseRenderArgs(['a.tcpseq', '--to', 'mermaid', '--max-segments', '-3'])), /--max-segments must be a number/);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { escapeMermaidText, formatDuration, timelineToMermaid, withExplicitNoWrap } from '../../src/render/mermaid';
-import { everything, event, handshake, problem, segment, timeline, value } from './renderTimelines';
+import { analyze } from '../../src/core';
+import { everything, event, handshake, longExchange, problem, segment, timeline, value } from './renderTimelines';
 
 /** The diagram's statements, indentation removed. */
 function statements(source: string): string[] {
@@ -206,5 +207,30 @@ describe('render: timeline to Mermaid', () => {
     }
     assert.ok(changed >= messages(plain).length + 1, `messages and notes marked (${changed})`);
     assert.equal(withExplicitNoWrap(fast), fast, 'applying it twice changes nothing');
+  });
+});
+
+describe('render: long documents stop at maxSegments', () => {
+  const analysis = analyze(longExchange(11)); // 25 segments
+  const problems = analysis.diagnostics.filter((d) => d.severity !== 'information');
+
+  it('draws the first maxSegments segments, then a note across all lifelines saying where it stops', () => {
+    assert.deepEqual(problems, []);
+    const d = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, maxSegments: 10, moreHint: 'More with X.' });
+    assert.equal(messages(d.source).length, 10);
+    assert.deepEqual(d.map.messages, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assertBalanced(d.source);
+    const last = statements(d.source).pop()!;
+    // The 11th segment stands on line 11: the diagram stops before it.
+    assert.equal(last, 'note over C,S: The diagram stops here, before line 11#58; it draws 10 of 25 segments. More with X.');
+    assert.equal(d.map.notes[d.map.notes.length - 1], 10, 'the note leads to the first line left out');
+  });
+
+  it('draws everything with no limit, 0, or a limit the document does not reach', () => {
+    for (const maxSegments of [undefined, 0, 25, 1000]) {
+      const d = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, maxSegments });
+      assert.equal(messages(d.source).length, 25, `maxSegments ${maxSegments}`);
+      assert.doesNotMatch(d.source, /stops here/);
+    }
   });
 });

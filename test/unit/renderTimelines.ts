@@ -97,3 +97,10 @@ export function everything(): Timeline {
     event('note', 10, { note: { placement: 'left of', endpoints: ['A'], text: 'done' } }),
   ]);
 }
+
+/** A handshake, then `pairs` data segments each acknowledged: 3 + 2 * pairs segments, no problem. */
+export function longExchange(pairs: number): string {
+  const lines = ['C->S SYN seq=0', 'S->C SYN ACK seq=0 ack=1', 'C->S ACK seq=1 ack=1'];
+  for (let k = 0; k < pairs; k++) lines.push(`C->S ACK seq=${1 + 10 * k} ack=1 len=10`, `S->C ACK seq=1 ack=${11 + 10 * k}`);
+  return lines.join('\n') + '\n';
+}

@@ -179,6 +179,30 @@ describe('export', function () {
     assert.match(copied ?? '', /^sequenceDiagram\n/);
     assert.strictEqual(await vscode.env.clipboard.readText(), copied);
   });
+
+  it('draws as many segments as tcpseq.preview.maxSegments says, in the preview and in Markdown', async () => {
+    const lines = ['C->S SYN seq=0', 'S->C SYN ACK seq=0 ack=1', 'C->S ACK seq=1 ack=1'];
+    for (let k = 0; k < 20; k++) lines.push(`C->S ACK seq=${1 + 10 * k} ack=1 len=10`, `S->C ACK seq=1 ack=${11 + 10 * k}`);
+    const text = lines.join('\n') + '\n'; // 43 segments
+    const arrows = (source: string) => source.split('\n').filter((l) => /^\s*\w+(->>|-x|--\))\w+:/.test(l)).length;
+    const document = await vscode.workspace.openTextDocument({ language: 'tcpseq', content: text });
+    await vscode.window.showTextDocument(document);
+    const config = vscode.workspace.getConfiguration('tcpseq.preview');
+    await config.update('maxSegments', 10, vscode.ConfigurationTarget.Global);
+    try {
+      const copied = (await vscode.commands.executeCommand<string>('tcpseq.copyMermaidSource', { uri: document.uri.toString() })) ?? '';
+      assert.strictEqual(arrows(copied), 10);
+      assert.match(copied, /it draws 10 of 43 segments\. The setting tcpseq\.preview\.maxSegments draws more\./);
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', '```tcpseq\n' + text + '```\n');
+      const source = html.replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+      assert.strictEqual(arrows(source), 10, 'the Markdown preview follows the same setting');
+      await config.update('maxSegments', 0, vscode.ConfigurationTarget.Global);
+      const all = (await vscode.commands.executeCommand<string>('tcpseq.copyMermaidSource', { uri: document.uri.toString() })) ?? '';
+      assert.strictEqual(arrows(all), 43);
+    } finally {
+      await config.update('maxSegments', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
 
 describe('Markdown preview', () => {
