@@ -546,47 +546,95 @@ class CaptureOrder {
     this.items = new Int32Array(packets.length);
   }
 
+  /** Where the captured times count from (the first packet's), and the client's address id and port. */
+  private t0 = 0;
+  private clientAddress = -1;
+  private clientPort = -1;
+
   /**
-   * Takes the packets in capture order. Rare events (a gap, a late segment, a second SYN) are left
-   * to the methods below; the loop tests plain values, each on every packet, so that the code V8
-   * optimises it into is not thrown away at the first rare event.
+   * Takes the packets in capture order. Most are handled by takeCommon; a packet that needs a rare
+   * step (a SYN or RST, an open gap, octets skipped) is handled alone by takeOne, then takeCommon
+   * goes on. So the loop V8 optimises holds no call that has not run yet: such a call, met first
+   * after the loop was optimised, throws its optimised code away.
    */
   takeAll(s: Segments, packets: Int32Array): void {
     if (packets.length === 0) return;
-    const { rows, items, ref, sndMax, openGapCount, lastSent } = this;
-    const { src, srcPort, flags: flagsOf, seq, ack, payloadLength, seconds, nanos } = s;
-    const clientAddress = s.findAddress(this.connection.client.address);
-    const clientPort = this.connection.client.port;
-    const t0 = seconds[packets[0]] + nanos[packets[0]] / 1e9;
-    for (let i = 0; i < packets.length; i++) {
+    this.clientAddress = s.findAddress(this.connection.client.address);
+    this.clientPort = this.connection.client.port;
+    this.t0 = s.seconds[packets[0]] + s.nanos[packets[0]] / 1e9;
+    let i = 0;
+    while (i < packets.length) {
+      i = this.takeCommon(s, packets, i);
+      if (i < packets.length) this.takeOne(s, packets[i++]);
+    }
+  }
+
+  /** The side (0: client) that sent row `p` of `s`. */
+  private sideOf(s: Segments, p: number): number {
+    return s.srcPort[p] === this.clientPort && s.src[p] === this.clientAddress ? 0 : 1;
+  }
+
+  /**
+   * Takes packets from `from` on while none needs a rare step; returns the index of the first that
+   * does (or the end). Does the same as takeOne for those packets.
+   */
+  private takeCommon(s: Segments, packets: Int32Array, from: number): number {
+    const { rows, items, ref, sndMax, openGapCount, lastSent, t0 } = this;
+    const { flags: flagsOf, seq, ack, payloadLength, seconds, nanos } = s;
+    for (let i = from; i < packets.length; i++) {
       const p = packets[i];
-      const side = srcPort[p] === clientPort && src[p] === clientAddress ? 0 : 1;
+      const side = this.sideOf(s, p);
       const other = 1 - side;
       const flags = flagsOf[p];
-      const isRst = (flags & RST) !== 0;
-      const isSyn = (flags & SYN) !== 0;
-      const isFin = (flags & FIN) !== 0;
+      if (flags & (SYN | RST) || openGapCount[0] + openGapCount[1] > 0) return i;
+      const seqExt = unwrap(ref, side, seq[p], false);
+      const known = sndMax[side];
+      const skipped = seqExt - known; // NaN while unknown
+      const near = skipped < MAX_GAP;
+      if (skipped > 0 && near) return i; // octets of this side not captured
+      // From here on, what takeOne does for a packet without SYN or RST, no open gap, nothing skipped.
+      if (!(seqExt <= ref[side])) ref[side] = seqExt; // as unwrap with `update` (NaN: the first)
       const hasAck = (flags & ACK) !== 0;
-      const len = payloadLength[p];
+      const ackExt = hasAck ? unwrap(ref, other, ack[p], true) : NaN;
+      if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
+      const end = seqExt + payloadLength[p] + (flags & FIN ? 1 : 0);
+      if (Number.isNaN(known) || end > known || !near) sndMax[side] = end;
+      lastSent[side] = this.itemCount;
       const time = seconds[p] + nanos[p] / 1e9 - t0;
-      if (isSyn && !hasAck) this.syn(side, seq[p]);
-      const seqExt = unwrap(ref, side, seq[p], !isRst);
-      const ackExt = hasAck ? unwrap(ref, other, ack[p], !isRst) : NaN;
-      if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt);
-      if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, s, p, seqExt, ackExt)) continue;
-      if (!isRst) {
-        if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
-        const known = sndMax[side];
-        const skipped = seqExt - known; // NaN while unknown
-        const near = skipped < MAX_GAP;
-        // Octets of this side skipped over: sent, but not in the capture.
-        if (skipped > 0 && near && !isSyn) this.missing(side, known, seqExt, time);
-        const end = seqExt + len + (isSyn ? 1 : 0) + (isFin ? 1 : 0);
-        if (Number.isNaN(known) || end > known || !near) sndMax[side] = end;
-        lastSent[side] = this.itemCount;
-      }
       items[this.itemCount++] = rows.addCaptured(side, s, p, seqExt, ackExt, time);
     }
+    return packets.length;
+  }
+
+  /** Takes one packet, whatever it needs. */
+  private takeOne(s: Segments, p: number): void {
+    const { rows, items, ref, sndMax, openGapCount, lastSent } = this;
+    const side = this.sideOf(s, p);
+    const other = 1 - side;
+    const flags = s.flags[p];
+    const isRst = (flags & RST) !== 0;
+    const isSyn = (flags & SYN) !== 0;
+    const isFin = (flags & FIN) !== 0;
+    const hasAck = (flags & ACK) !== 0;
+    const len = s.payloadLength[p];
+    const time = s.seconds[p] + s.nanos[p] / 1e9 - this.t0;
+    if (isSyn && !hasAck) this.syn(side, s.seq[p]);
+    const seqExt = unwrap(ref, side, s.seq[p], !isRst);
+    const ackExt = hasAck ? unwrap(ref, other, s.ack[p], !isRst) : NaN;
+    if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt);
+    if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, s, p, seqExt, ackExt)) return;
+    if (!isRst) {
+      if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
+      const known = sndMax[side];
+      const skipped = seqExt - known; // NaN while unknown
+      const near = skipped < MAX_GAP;
+      // Octets of this side skipped over: sent, but not in the capture.
+      if (skipped > 0 && near && !isSyn) this.missing(side, known, seqExt, time);
+      const end = seqExt + len + (isSyn ? 1 : 0) + (isFin ? 1 : 0);
+      if (Number.isNaN(known) || end > known || !near) sndMax[side] = end;
+      lastSent[side] = this.itemCount;
+    }
+    items[this.itemCount++] = rows.addCaptured(side, s, p, seqExt, ackExt, time);
   }
 
   /** A SYN with another ISN on the same 4-tuple: a new incarnation with its own numbers. */
