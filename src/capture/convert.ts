@@ -743,17 +743,35 @@ class CaptureOrder {
  * newer data of its side also moves before that data, as it was sent first.
  */
 function sendRetransmissionsBeforeTheirAcks(rows: Rows, order: Int32Array): void {
-  const { side: sides, flags: flagsOf, seqExt, len } = rows;
   const sndMax = new Float64Array([-Infinity, -Infinity]);
-  for (let i = 0; i < order.length; i++) {
+  // Moving a retransmission (rare) is done outside the loop that finds them, so that this loop
+  // meets no call it has not made before (that would throw its optimised code away).
+  for (let i = nextRetransmission(rows, order, 0, sndMax); i < order.length; i = nextRetransmission(rows, order, i + 1, sndMax)) {
+    moveUp(rows, order, i, endOf(rows, order[i]));
+  }
+}
+
+/** Where row `r`'s sequence numbers end: after its octets, SYN and FIN. */
+function endOf(rows: Rows, r: number): number {
+  const flags = rows.flags[r];
+  return rows.seqExt[r] + rows.len[r] + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
+}
+
+/**
+ * The first line from `from` on that retransmits octets its side had sent before (or the end);
+ * `sndMax`: the end of each side's highest octet on the lines before `from`, moved on past it.
+ */
+function nextRetransmission(rows: Rows, order: Int32Array, from: number, sndMax: Float64Array): number {
+  const { side: sides, flags: flagsOf, seqExt } = rows;
+  for (let i = from; i < order.length; i++) {
     const r = order[i];
     const side = sides[r];
-    const flags = flagsOf[r];
-    const end = seqExt[r] + len[r] + (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
-    const isRetransmission = !(flags & (RST | SYN)) && end > seqExt[r] && end <= sndMax[side];
+    const end = endOf(rows, r);
+    const isRetransmission = !(flagsOf[r] & (RST | SYN)) && end > seqExt[r] && end <= sndMax[side];
     if (end > sndMax[side]) sndMax[side] = end;
-    if (isRetransmission) moveUp(rows, order, i, end);
+    if (isRetransmission) return i;
   }
+  return order.length;
 }
 
 /** Moves the retransmission on line `i`, which ends at `end`, before what it was sent before. */
