@@ -845,13 +845,15 @@ interface Replies {
 function collectReplies({ rows, order }: Lines): Replies {
   const n = order.length;
   const { side: sides, flags: flagsOf, seqExt, ackExt, len, notCaptured } = rows;
-  const lines: [Int32Array, Int32Array] = [new Int32Array(n), new Int32Array(n)];
-  const runningMax: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
+  // Each pair of per-side lists is one array: side 0's from 0, side 1's from n (`base` below).
+  // The loop then indexes one typed array instead of picking it from a pair first.
+  const lines = new Int32Array(2 * n);
+  const runningMax = new Float64Array(2 * n);
   const count = new Int32Array(2);
   const repeats = new Int32Array(n);
   let repeatCount = 0;
-  const highs: [Int32Array, Int32Array] = [new Int32Array(n), new Int32Array(n)];
-  const highSeqs: [Float64Array, Float64Array] = [new Float64Array(n), new Float64Array(n)];
+  const highs = new Int32Array(2 * n);
+  const highSeqs = new Float64Array(2 * n);
   const highCount = new Int32Array(2);
   const highest = new Float64Array([-Infinity, -Infinity]);
   for (let j = 0; j < n; j++) {
@@ -864,9 +866,9 @@ function collectReplies({ rows, order }: Lines): Replies {
     if (ack === ack) { // not NaN: a RST without ACK says nothing about what arrived
       const to = 1 - side;
       const k = count[to]++;
-      const max = runningMax[to];
-      lines[to][k] = j;
-      max[k] = k === 0 || ack > max[k - 1] ? ack : max[k - 1];
+      const at = to * n + k;
+      lines[at] = j;
+      runningMax[at] = k === 0 || ack > runningMax[at - 1] ? ack : runningMax[at - 1];
     }
     const seq = seqExt[r];
     const occupiesSeq = (len[r] > 0 || (flags & (SYN | FIN)) !== 0) && !(flags & RST);
@@ -875,13 +877,20 @@ function collectReplies({ rows, order }: Lines): Replies {
     // Each list is written on every line and its count moves on only for what it keeps: repeats
     // are rare, and a branch first taken late would cost this loop its optimised code.
     const h = highCount[side];
-    highs[side][h] = j;
-    highSeqs[side][h] = seq;
+    highs[side * n + h] = j;
+    highSeqs[side * n + h] = seq;
     highCount[side] = h + (isHigh && occupiesSeq ? 1 : 0);
     repeats[repeatCount] = j;
     repeatCount += !isHigh && occupiesSeq ? 1 : 0;
   }
-  return { lines, runningMax, count, repeats, repeatCount, highs, highSeqs, highCount };
+  return {
+    lines: [lines.subarray(0, n), lines.subarray(n)],
+    runningMax: [runningMax.subarray(0, n), runningMax.subarray(n)],
+    count, repeats, repeatCount,
+    highs: [highs.subarray(0, n), highs.subarray(n)],
+    highSeqs: [highSeqs.subarray(0, n), highSeqs.subarray(n)],
+    highCount,
+  };
 }
 
 /**
