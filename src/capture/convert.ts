@@ -11,7 +11,7 @@
 // receiver acknowledges it (it was lost, as far as the exchange shows), and `->` otherwise.
 import type { TcpPacket } from './decode';
 import type { CaptureReadResult } from './index';
-import { Segments } from './segments';
+import { Segments, grown } from './segments';
 import type { SegmentOptions } from './segments';
 import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from './decode';
 
@@ -111,11 +111,7 @@ interface Gathering {
 
 /** Adds a row to a connection being gathered. (A typed array rather than a JS array: no boxed numbers, less to copy.) */
 function addRow(g: Gathering, row: number): void {
-  if (g.count === g.rows.length) {
-    const bigger = new Int32Array(2 * g.rows.length);
-    bigger.set(g.rows);
-    g.rows = bigger;
-  }
+  if (g.count === g.rows.length) g.rows = grown(g.rows, 2 * g.rows.length);
   g.rows[g.count++] = row;
 }
 
@@ -281,20 +277,15 @@ class Rows {
 
   private grow(): void {
     const capacity = 2 * this.side.length + 16;
-    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(capacity);
-      b.set(a);
-      return b;
-    };
-    this.side = more(this.side);
-    this.flags = more(this.flags);
-    this.notCaptured = more(this.notCaptured);
-    this.segment = more(this.segment);
-    this.seq = more(this.seq);
-    this.seqExt = more(this.seqExt);
-    this.ackExt = more(this.ackExt);
-    this.len = more(this.len);
-    this.time = more(this.time);
+    this.side = grown(this.side, capacity);
+    this.flags = grown(this.flags, capacity);
+    this.notCaptured = grown(this.notCaptured, capacity);
+    this.segment = grown(this.segment, capacity);
+    this.seq = grown(this.seq, capacity);
+    this.seqExt = grown(this.seqExt, capacity);
+    this.ackExt = grown(this.ackExt, capacity);
+    this.len = grown(this.len, capacity);
+    this.time = grown(this.time, capacity);
   }
 }
 

@@ -148,23 +148,25 @@ export class Segments {
 
   private grow(): void {
     const capacity = 2 * this.flags.length + 64;
-    const more = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(capacity);
-      b.set(a);
-      return b;
-    };
-    this.frame = more(this.frame);
-    this.seconds = more(this.seconds);
-    this.nanos = more(this.nanos);
-    this.ipVersion = more(this.ipVersion);
-    this.src = more(this.src);
-    this.dst = more(this.dst);
-    this.srcPort = more(this.srcPort);
-    this.dstPort = more(this.dstPort);
-    this.seq = more(this.seq);
-    this.ack = more(this.ack);
-    this.flags = more(this.flags);
-    this.window = more(this.window);
-    this.payloadLength = more(this.payloadLength);
+    this.frame = grown(this.frame, capacity);
+    this.seconds = grown(this.seconds, capacity);
+    this.nanos = grown(this.nanos, capacity);
+    this.ipVersion = grown(this.ipVersion, capacity);
+    this.src = grown(this.src, capacity);
+    this.dst = grown(this.dst, capacity);
+    this.srcPort = grown(this.srcPort, capacity);
+    this.dstPort = grown(this.dstPort, capacity);
+    this.seq = grown(this.seq, capacity);
+    this.ack = grown(this.ack, capacity);
+    this.flags = grown(this.flags, capacity);
+    this.window = grown(this.window, capacity);
+    this.payloadLength = grown(this.payloadLength, capacity);
   }
+}
+
+/** A copy of a column with room for `capacity` rows (columns grow by doubling as rows come in). */
+export function grown<T extends Uint8Array | Int32Array | Float64Array>(column: T, capacity: number): T {
+  const bigger = new (column.constructor as new (n: number) => T)(capacity);
+  bigger.set(column);
+  return bigger;
 }
