@@ -22,15 +22,23 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
     uri = picked[0];
   }
   const name = uri.path.split('/').pop() ?? uri.toString();
+  const file = uri;
 
-  let bytes: Uint8Array;
-  try {
-    bytes = await vscode.workspace.fs.readFile(uri);
-  } catch (err) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot read {name}: {reason}', { name, reason: err instanceof Error ? err.message : String(err) }));
+  const read = await working(vscode.l10n.t('tcpseq: reading {name}…', { name }), async () => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(file);
+    } catch (err) {
+      return vscode.l10n.t('Cannot read {name}: {reason}', { name, reason: err instanceof Error ? err.message : String(err) });
+    }
+    const result = readCapture(bytes);
+    return { capture: result, connections: splitConnections(result) };
+  });
+  if (typeof read === 'string') {
+    void vscode.window.showErrorMessage(read);
     return undefined;
   }
-  const capture = readCapture(bytes);
+  const { capture, connections } = read;
   if (capture.error && capture.packetCount === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error }));
     return undefined;
@@ -38,7 +46,6 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   const notes = [...capture.warnings];
   if (capture.error) notes.push(vscode.l10n.t('{reason}; the segments before it are imported', { reason: capture.error }));
 
-  const connections = splitConnections(capture);
   if (connections.length === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{name} holds no TCP segment ({count} frames read).', { name, count: capture.frameCount }));
     return undefined;
@@ -46,7 +53,7 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
   if (!connection) return undefined;
 
-  const result = convertConnection(connection, { source: name });
+  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name }));
   notes.push(...result.warnings);
   const document = await vscode.workspace.openTextDocument({ language: 'tcpseq', content: result.text });
   await vscode.window.showTextDocument(document, { preview: false });
@@ -55,6 +62,18 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   }
   if (notes.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Imported {name} with warnings: {warnings}', { name, warnings: notes.join('; ') }));
   return document;
+}
+
+/**
+ * Runs `work` under a notification saying what it does: a capture of a long transfer takes a
+ * moment to read and convert. Most of the work is synchronous, so it starts after one turn of the
+ * event loop, once the notification can show.
+ */
+function working<T>(title: string, work: () => T | Thenable<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return work();
+  });
 }
 
 async function pickConnection(connections: readonly CaptureConnection[], name: string): Promise<CaptureConnection | undefined> {
