@@ -27,6 +27,18 @@ describe('tcpseq: Import Capture...', () => {
     assert.ok((await vscode.commands.getCommands(true)).includes('tcpseq.importCapture'));
   });
 
+  it("is offered in the Explorer's context menu on capture files, and on those only", () => {
+    const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'tcpseq')!.packageJSON;
+    const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === 'tcpseq.importCapture');
+    assert.ok(entry, 'an Explorer context menu entry');
+    // The when clause: `resourceExtname =~ /REGEX/FLAGS`, tried here on extensions the way VS Code does.
+    const m = /^resourceExtname =~ \/(.*)\/(\w*)$/.exec(entry.when);
+    assert.ok(m, entry.when);
+    const re = new RegExp(m[1], m[2]);
+    for (const ext of ['.pcap', '.pcapng', '.cap', '.PCAP']) assert.ok(re.test(ext), ext);
+    for (const ext of ['.tcpseq', '.md', '.pcap.txt', '']) assert.ok(!re.test(ext), ext);
+  });
+
   it('opens an untitled tcpseq document of the capture (pcapng)', async () => {
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('half-close.pcapng'));
     assert.ok(document, 'a document was opened');
