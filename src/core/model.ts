@@ -724,13 +724,7 @@ class Model {
       return v;
     }
 
-    if (!written) {
-      this.shown(draft, st, 'seq', expected);
-      return expected;
-    }
-    // Most seqs are right: compared where they stand, before anything is made of them.
-    const base = this.writtenBase(st.seqVar, space);
-    if (base && compareFrom(base, st.seqOffset, expected) === 0) {
+    if (!written || this.writtenIs(st, 'seq', space, expected)) {
       this.shown(draft, st, 'seq', expected);
       return expected;
     }
@@ -834,12 +828,7 @@ class Model {
       this.shown(draft, st, 'ack', v);
       return v;
     }
-    if (!writtenAck) {
-      this.shown(draft, st, 'ack', expected);
-      return expected;
-    }
-    const base = this.writtenBase(st.ackVar, space);
-    if (base && compareFrom(base, st.ackOffset, expected) === 0) {
+    if (!writtenAck || this.writtenIs(st, 'ack', space, expected)) {
       this.shown(draft, st, 'ack', expected);
       return expected;
     }
@@ -903,13 +892,19 @@ class Model {
   // -- expressions and variables ----------------------------------------------------------------
 
   /**
-   * What a written `variable + offset` adds its offset to, when that is known without binding
-   * anything or reporting: zero for a plain number, or the variable's value in `space`.
+   * True when the written seq or ack is `expected` as it stands: a plain number, or a variable
+   * already bound in `space`, plus its offset. Most are right, and this makes nothing to say so;
+   * anything else (a new variable, another space, a wrong value) goes the long way.
    */
-  private writtenBase(variable: string | undefined, space: string): SeqVal | undefined {
-    if (variable === undefined) return ZERO;
-    const v = this.vars.get(variable);
-    return v && v.space === space ? v.value : undefined;
+  private writtenIs(st: SegmentLine, which: 'seq' | 'ack', space: string, expected: SeqVal): boolean {
+    const variable = which === 'seq' ? st.seqVar : st.ackVar;
+    let base: SeqVal = ZERO;
+    if (variable !== undefined) {
+      const v = this.vars.get(variable);
+      if (!v || v.space !== space) return false;
+      base = v.value;
+    }
+    return compareFrom(base, which === 'seq' ? st.seqOffset : st.ackOffset, expected) === 0;
   }
 
   /** The value of `variable + offset` if it can be known without binding anything new. */
