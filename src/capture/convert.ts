@@ -9,6 +9,8 @@
 // A segment is written `~>` when its receiver sends something before acknowledging it (what a
 // host sends shows what it had received), `-x` when its sender retransmits it before the
 // receiver acknowledges it (it was lost, as far as the exchange shows), and `->` otherwise.
+import { FLAGS, LineRange, SegmentTable, parseWritten } from '../core';
+import type { Arrow, ParsedDocument } from '../core';
 import type { TcpPacket } from './decode';
 import type { CaptureReadResult } from './index';
 import { Segments, grown } from './segments';
@@ -82,12 +84,19 @@ export interface ConvertOptions {
   readonly window?: boolean;
   /** Name of the capture, for the header comment. */
   readonly source?: string;
+  /**
+   * Also give the document's parse, made while the document is written (`parsed`): a check of the
+   * document that follows (`analyze(text, { parsed })`) need not read the text again.
+   */
+  readonly parse?: boolean;
 }
 
 export interface ConvertResult {
   readonly text: string;
   readonly connection: CaptureConnection;
   readonly warnings: string[];
+  /** With the `parse` option: the parse of `text`, the same as parse(text) gives. */
+  readonly parsed?: ParsedDocument;
 }
 
 const TWO_32 = 2 ** 32;
@@ -330,8 +339,10 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   }
 
   const out = new TextBuffer(100 * n + 1024);
-  const line = (text: string) => { out.text(text); out.text('\n'); };
-  const source = options.source ? ` from ${options.source}` : '';
+  let lineCount = 0;
+  const line = (text: string) => { out.text(text); out.text('\n'); lineCount++; };
+  // A file name may hold a line break: the comment must stay one line.
+  const source = options.source ? ` from ${options.source.replace(/[\r\n]/g, ' ')}` : '';
   line(`# Imported${source}: connection ${connection.index}, ${connection.client.text} -> ${connection.server.text}, ${connection.packetCount} packets`);
   if (cut > 0) line(`# Only the first ${packets.length} packets are written (--limit); ${cut} more are cut.`);
   line(`title ${connection.client.text} -> ${connection.server.text}`);
@@ -346,9 +357,11 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   }
 
   const arrows = chooseArrows(lines);
-  writeSegments(out, lines, arrows, base, writeWindow, (options.waitThresholdMs ?? 1000) / 1000);
+  const written = options.parse ? new WrittenRows(n, lineCount) : undefined;
+  writeSegments(out, lines, arrows, base, writeWindow, (options.waitThresholdMs ?? 1000) / 1000, written);
   if (cut > 0) line(`# ... ${cut} more packets cut (--limit ${packets.length})`);
-  return { text: out.toString(), connection, warnings };
+  const text = out.toString();
+  return { text, connection, warnings, parsed: written && parseWritten(text, written.table) };
 }
 
 /** The line of `side`'s first SYN (captured only, if asked), or -1. */
@@ -375,7 +388,8 @@ function relativeBase(lines: Lines, side: 0 | 1): number {
 
 // The fixed words of segment lines, as bytes: copied, not converted, for every line.
 /** What a line says after its fields, by Rows.notCaptured. */
-const NOT_CAPTURED = [ascii(''), ascii(' : not captured')];
+const NOT_CAPTURED_TEXT = 'not captured';
+const NOT_CAPTURED = [ascii(''), ascii(` : ${NOT_CAPTURED_TEXT}`)];
 const ACK_IS = ascii(' ack=');
 const LEN_IS = ascii(' len=');
 const WIN_IS = ascii(' win=');
@@ -389,7 +403,7 @@ const SECONDS = ascii(' s\n');
 const MAX_SEGMENT_LINE = 400;
 
 /** Writes a line per segment, with `wait` lines (or comments) where time passes. */
-function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number): void {
+function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number, written: WrittenRows | undefined): void {
   const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf } = rows;
   const { ack: acks, window: windows, frame: frames } = segments;
   const { kind, inFlightUntil } = arrows;
@@ -411,6 +425,7 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
         out.text(mustStayInFlightUntil < i ? `wait ${formatDuration(gap)}\n`
           : `# ${formatDuration(gap)} pass here (no wait line: segments are still in flight)\n`);
         at = out.length;
+        if (written) written.line++;
       }
     }
     if (at + MAX_SEGMENT_LINE > b.length) {
@@ -423,25 +438,43 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
     mustStayInFlightUntil = Math.max(mustStayInFlightUntil, inFlightUntil[i]);
     const p = segmentOf[r]; // -1: not captured
     const seq = seqs[r];
+    const lineStart = at;
     at = putBytes(b, at, LINE_STARTS[side * 3 + arrow]);
     at = putBytes(b, at, flagWords[flags]);
+    const seqStart = at;
     // A RST with seq 0 answers a segment without ACK (RFC 9293 section 3.5.2): 0 is meant literally.
-    at = seq === 0 && flags & RST ? putInteger(b, at, 0) : putSeq(b, at, side, seq, seqExt[r], base);
-    if (p >= 0 && flags & ACK) {
+    const literalSeq = seq === 0 && (flags & RST) !== 0;
+    at = literalSeq ? putInteger(b, at, 0) : putSeq(b, at, side, seq, seqExt[r], base);
+    const seqEnd = at;
+    const hasAck = p >= 0 && (flags & ACK) !== 0;
+    let ackStart = at;
+    if (hasAck) {
       at = putBytes(b, at, ACK_IS);
+      ackStart = at;
       at = putSeq(b, at, 1 - side, acks[p], ackExt[r], base);
     }
+    const ackEnd = at;
     if (len[r] > 0) {
       at = putBytes(b, at, LEN_IS);
       at = putInteger(b, at, len[r]);
     }
     // The model scales `win` itself when both SYNs carried wscale: write the field as sent.
-    if (p >= 0 && writeWindow && !(flags & RST)) {
+    const hasWin = p >= 0 && writeWindow && !(flags & RST);
+    if (hasWin) {
       at = putBytes(b, at, WIN_IS);
       at = putInteger(b, at, windows[p]);
     }
-    if (p >= 0 && flags & SYN) at = putSynOptions(b, at, segments.options.get(p));
+    const synOptions = p >= 0 && flags & SYN ? segments.options.get(p) : undefined;
+    const optionsStart = at;
+    at = putSynOptions(b, at, synOptions);
     at = putBytes(b, at, NOT_CAPTURED[notCaptured[r]]);
+    if (written) {
+      written.begin(out.offsetOf(lineStart), side, arrow, flags);
+      if (literalSeq) written.seq(-1, 0, seqStart - lineStart, seqEnd - lineStart);
+      else written.number(0, side, seq, seqExt[r], base, seqStart - lineStart, seqEnd - lineStart);
+      if (hasAck) written.number(1, 1 - side, acks[p], ackExt[r], base, ackStart - lineStart, ackEnd - lineStart);
+      written.end(len[r], hasWin ? windows[p] : -1, synOptions, optionsStart - lineStart, notCaptured[r] === 1, at - lineStart);
+    }
     at = putBytes(b, at, p >= 0 ? FRAME_IS : MISSING_TIME);
     if (p >= 0) {
       at = putInteger(b, at, frames[p]);
@@ -451,6 +484,102 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
     at = putBytes(b, at, SECONDS);
   }
   out.length = at;
+}
+
+/**
+ * The segment lines as the check's parser reads them, filled in while they are written: rows of a
+ * SegmentTable (see parseWritten). A line the parser would find an error on (a number past 2^32,
+ * a window scale past 14) is left out: the parser reads it, and reports the error.
+ */
+class WrittenRows {
+  readonly table: SegmentTable;
+  /** The line being written. */
+  line: number;
+  /** Name ids of C and S (by side), and of x and y (by number space). */
+  private readonly endpoints: Int32Array;
+  private readonly variables: Int32Array;
+  /** Where the line begun last starts in the text, and whether its row can be added. */
+  private start = 0;
+  private fits = true;
+
+  constructor(rows: number, firstLine: number) {
+    this.table = new SegmentTable(rows, []);
+    this.line = firstLine;
+    const t = this.table;
+    this.endpoints = Int32Array.of(t.nameId('C'), t.nameId('S'));
+    this.variables = Int32Array.of(t.nameId('x'), t.nameId('y'));
+  }
+
+  /** Starts the row of the segment line that starts at `start` in the text. */
+  begin(start: number, side: number, arrow: number, flags: number): void {
+    const row = this.table.scratch;
+    row.reset();
+    this.fits = true;
+    this.start = start;
+    row.sender = this.endpoints[side];
+    row.receiver = this.endpoints[1 - side];
+    row.arrowKind = ARROW_KINDS[arrow];
+    for (const word of flagWordsOf(flags)) row.addFlag(word);
+  }
+
+  /** A seq (`field` 0) or ack (1) written by putSeq, at [from, to) of its line. */
+  number(field: number, space: number, raw: number, ext: number, base: Float64Array, from: number, to: number): void {
+    const origin = base[space];
+    if (Number.isNaN(origin)) return this.seq(-1, raw, from, to, field);
+    const d = ext - origin;
+    // Past 2^32 the parser reports the number: the line is left to it.
+    if (Math.abs(d) >= TWO_32) this.fits = false;
+    this.seq(this.variables[space], d < 0 ? d + TWO_32 : d, from, to, field);
+  }
+
+  /** The seq (or, `field` 1, ack) expression `variable+offset` at [from, to). */
+  seq(variable: number, offset: number, from: number, to: number, field = 0): void {
+    const row = this.table.scratch;
+    if (field === 0) {
+      row.seqWritten = true; row.seqVar = variable; row.seqOffset = offset; row.seqExprStart = from; row.seqEnd = to;
+    } else {
+      row.ackWritten = true; row.ackVar = variable; row.ackOffset = offset; row.ackExprStart = from; row.ackEnd = to;
+    }
+  }
+
+  /**
+   * Ends the row: `len=` (when above 0), `win=` (-1: none), the SYN's options written by
+   * putSynOptions from `optionsAt`, the `not captured` label, and where the statement ends.
+   */
+  end(len: number, win: number, options: SegmentOptions | undefined, optionsAt: number, notCaptured: boolean, end: number): void {
+    const row = this.table.scratch;
+    if (len > 0) row.lenValue = len;
+    row.winValue = win;
+    if (options) {
+      let at = optionsAt + 1; // after the space
+      if (options.mss !== undefined) {
+        const to = at + 4 + String(options.mss).length;
+        row.mss = { name: 'mss', range: new LineRange(this.line, at, to), number: options.mss };
+        at = to + 1;
+      }
+      if (options.wscale !== undefined) {
+        const to = at + 7 + String(options.wscale).length;
+        row.wscale = { name: 'wscale', range: new LineRange(this.line, at, to), number: options.wscale };
+        if (options.wscale > 14) this.fits = false;
+        at = to + 1;
+      }
+      if (options.sackPermitted) row.sackok = { name: 'sackok', range: new LineRange(this.line, at, at + 6) };
+    }
+    if (notCaptured) row.labelStart = end - NOT_CAPTURED_TEXT.length;
+    row.end = end;
+    if (this.fits) this.table.add(this.start, this.line, 0);
+    this.line++;
+  }
+}
+
+const ARROW_KINDS: readonly Arrow[] = ['->', '~>', '-x'];
+
+let flagWordLists: readonly (readonly number[])[] | undefined;
+
+/** The flags of a line, as written (flagTextOf), by their index in FLAGS. */
+function flagWordsOf(flags: number): readonly number[] {
+  flagWordLists ??= Array.from({ length: 256 }, (_, f) => flagTextOf(f).split(' ').map((w) => (FLAGS as readonly string[]).indexOf(w)));
+  return flagWordLists[flags];
 }
 
 /** A sequence number of `space`: relative to its base (`x+N`, `y-N`), or as sent without one. */
@@ -1109,6 +1238,8 @@ class TextBuffer {
   length = 0;
   /** Text before the buffer's content, when a string that is not ASCII came along. */
   private readonly parts: string[] = [];
+  /** How many characters `parts` hold. */
+  private before = 0;
 
   constructor(capacity: number) {
     this.bytes = new Uint8Array(capacity);
@@ -1129,6 +1260,7 @@ class TextBuffer {
       if (s.charCodeAt(i) > 0x7f) { // a file name, say: the buffer so far becomes a string, then `s`
         this.flush();
         this.parts.push(s);
+        this.before += s.length;
         return;
       }
     }
@@ -1138,7 +1270,13 @@ class TextBuffer {
   private flush(): void {
     if (this.length === 0) return;
     this.parts.push(new TextDecoder().decode(this.bytes.subarray(0, this.length)));
+    this.before += this.length; // ASCII: a character per octet
     this.length = 0;
+  }
+
+  /** Where in the text the octet at `at` of the buffer will stand. */
+  offsetOf(at: number): number {
+    return this.before + at;
   }
 
   toString(): string {

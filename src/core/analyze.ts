@@ -9,7 +9,7 @@ import type { Analysis, AnalyzeOptions, Diagnostic, Timeline } from './types';
  * with recording on: a check (the command line, squiggles) needs only the diagnostics.
  */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const parsed = parse(text, options.firstLine ?? 0, options.previous?.parsed);
+  const parsed = options.parsed ?? parse(text, options.firstLine ?? 0, options.previous?.parsed);
   const model = runParsed(parsed, options.defaultMslMs, false);
   const diagnostics = [...parsed.diagnostics, ...model.diagnostics].sort(byPosition);
   let timeline: Timeline | undefined;

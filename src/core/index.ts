@@ -2,7 +2,8 @@
 // need from the tcpseq language. Pure TypeScript: no vscode, no DOM, no Node.
 export * from './types';
 export { analyze } from './analyze';
-export { parse } from './parser';
+export { parse, parseWritten } from './parser';
+export { SegmentTable, LineRange } from './syntax';
 export { findTcpseqBlocks, analyzeMarkdown } from './markdown';
 export type { TcpseqBlock, MarkdownBlockAnalysis } from './markdown';
 export { renderMessage, MESSAGES } from './messages';

@@ -11,8 +11,6 @@ import type {
 } from './types';
 
 const TWO_32 = 4294967296;
-/** 16^k: where the k-th flag goes in SegmentRow.flagOrder. */
-const FLAG_PLACE = [1, 16, 256, 4096, 65536, 1048576, 16777216, 268435456];
 const KEYWORDS = new Set(['title', 'participant', 'par', 'end', 'wait', 'msl', 'note']);
 
 /** Accepted spellings of state names, after upper-casing and `_` -> `-`. */
@@ -154,10 +152,22 @@ export function parse(text: string, firstLine = 0, previous?: ParsedDocument): P
 }
 
 /**
- * A parse from nothing: the text is read in one piece, line after line, without a string per
- * line (a long document is mostly segment lines, which become rows of the table).
+ * The parse of `text`, a document whose writer put its segment lines into `table` as it wrote
+ * them (the capture importer): rows 0, 1, 2... in line order, each keeping where its line starts in
+ * `text`, with no syntax error. The other lines (and any segment line the writer left out) are read
+ * as `parse` reads them, so the result is the same as `parse(text)`, without reading every line again.
  */
-function parseWhole(text: string, firstLine: number): ParsedDocument {
+export function parseWritten(text: string, table: SegmentTable): ParsedDocument {
+  table.source = text;
+  return parseWhole(text, 0, table);
+}
+
+/**
+ * A parse from nothing: the text is read in one piece, line after line, without a string per
+ * line (a long document is mostly segment lines, which become rows of the table). With `written`,
+ * the lines of its rows are already read (see parseWritten).
+ */
+function parseWhole(text: string, firstLine: number, written?: SegmentTable): ParsedDocument {
   const diagnostics: Diagnostic[] = [];
   const n = text.length;
   // A statement and a row for every line at most: counted first, so that nothing grows.
@@ -165,9 +175,13 @@ function parseWhole(text: string, firstLine: number): ParsedDocument {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   const order: (Statement | number)[] = new Array(lines);
   let statements = 0;
-  const table = new SegmentTable(lines, [], text);
+  const table = written ?? new SegmentTable(lines, [], text);
   const parser = new LineParser(diagnostics, table);
   parser.begin(text);
+  // The rows already read, and the line of the next one (-1: none left).
+  const known = written ? written.rowCount : 0;
+  let row = 0;
+  let rowLine = known > 0 ? table.lineOf(0) : -1;
   // Where the next \n and \r stand (n when there is none): each is searched for once per line end.
   let nl = -1;
   let cr = -1;
@@ -177,7 +191,13 @@ function parseWhole(text: string, firstLine: number): ParsedDocument {
     if (nl < start) { nl = text.indexOf('\n', start); if (nl < 0) nl = n; }
     if (cr < start) { cr = text.indexOf('\r', start); if (cr < 0) cr = n; }
     const end = nl < cr ? nl : cr;
-    const st = parser.readAt(start, end, firstLine + line, start);
+    let st: Statement | number | undefined;
+    if (firstLine + line === rowLine) {
+      st = row++;
+      rowLine = row < known ? table.lineOf(row) : -1;
+    } else {
+      st = parser.readAt(start, end, firstLine + line, start);
+    }
     if (st !== undefined) {
       if (statements < order.length) order[statements] = st;
       else order.push(st); // lines broken by a lone \r, not counted
@@ -618,9 +638,7 @@ class LineParser implements SegmentPlaces {
         if (seg.flagBits & bit) {
           this.report(wStart, wEnd, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag: FLAGS[word] });
         } else {
-          seg.flagBits |= bit;
-          seg.flagOrder += (word + 1) * FLAG_PLACE[seg.flagCount];
-          seg.flagCount++;
+          seg.addFlag(word);
         }
         if (this.flagsStart < 0) this.flagsStart = wStart;
         this.flagsEnd = wEnd;

@@ -82,6 +82,9 @@ export const ACK_BIT = 1 << FLAGS.indexOf('ACK');
 export const FIN_BIT = 1 << FLAGS.indexOf('FIN');
 export const RST_BIT = 1 << FLAGS.indexOf('RST');
 
+/** flagOrder's place for the flag written k-th (16^k). */
+const FLAG_PLACE = [1, 16, 256, 4096, 65536, 1048576, 16777216, 268435456];
+
 /** Where the tokens of a segment line stand (made by parsing the line again, when first asked for). */
 export interface SegmentPlaces {
   readonly start: number;
@@ -139,6 +142,13 @@ export class SegmentRow {
   /** Where the label's text starts (-1 when none). */
   labelStart = -1;
 
+  /** Adds flag `word` (its index in FLAGS) after the ones already read. */
+  addFlag(word: number): void {
+    this.flagBits |= 1 << word;
+    this.flagOrder += (word + 1) * FLAG_PLACE[this.flagCount];
+    this.flagCount++;
+  }
+
   reset(): void {
     this.start = 0; this.end = 0; this.sender = -1; this.arrowKind = '->'; this.receiver = -1;
     this.flagBits = 0; this.flagOrder = 0; this.flagCount = 0;
@@ -189,7 +199,7 @@ export class SegmentTable {
    * `lines`: the parse's lines, when it went line by line (a row keeps the index of its line's
    * text); `source`: the whole text, when it was read in one piece (a row keeps where its line starts).
    */
-  constructor(capacity: number, public lines: readonly string[], readonly source?: string) {
+  constructor(capacity: number, public lines: readonly string[], public source?: string) {
     const n = Math.max(16, capacity);
     this.ints = new Int32Array(n * INTS);
     this.numbers = new Float64Array(n * NUMBERS);
@@ -253,7 +263,8 @@ export class SegmentTable {
     return this.nameId(text.slice(start, end));
   }
 
-  private nameId(name: string): number {
+  /** The id of an endpoint or variable name (given one if new). */
+  nameId(name: string): number {
     let id = this.nameIds.get(name);
     if (id === undefined) {
       id = this.names.length;
@@ -261,6 +272,11 @@ export class SegmentTable {
       this.nameIds.set(name, id);
     }
     return id;
+  }
+
+  /** How many rows the table has. */
+  get rowCount(): number {
+    return this.rows;
   }
 
   /** The line a row stands on. */

@@ -304,4 +304,9 @@ export interface AnalyzeOptions {
    * that stand where they stood are not parsed again (typing on one line re-parses that line).
    */
   readonly previous?: Analysis;
+  /**
+   * The parse of exactly this text, made by what wrote it (the capture importer: see
+   * parseWritten): the text is not read again.
+   */
+  readonly parsed?: ParsedDocument;
 }

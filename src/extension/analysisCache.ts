@@ -2,7 +2,7 @@
 // preview reuse the check the diagnostics already made instead of running it again.
 import * as vscode from 'vscode';
 import { analyze, analyzeMarkdown } from '../core';
-import type { Analysis, Diagnostic, MarkdownBlockAnalysis } from '../core';
+import type { Analysis, Diagnostic, MarkdownBlockAnalysis, ParsedDocument } from '../core';
 import { defaultMslMs } from './features';
 
 export const TCPSEQ_LANGUAGE = 'tcpseq';
@@ -59,6 +59,29 @@ export function getMarkdownAnalysis(document: vscode.TextDocument): readonly Mar
   return document.languageId === MARKDOWN_LANGUAGE ? getDocumentAnalysis(document).blocks ?? [] : [];
 }
 
+/**
+ * A parse made by what wrote a document (Import Capture writes the parse along with the text):
+ * the first check of a tcpseq document whose text is exactly `text` takes it instead of reading
+ * the text again. Kept for one such check, or until the next offer, or for a minute at most.
+ */
+let offered: { readonly text: string; readonly parsed: ParsedDocument } | undefined;
+let offerTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function offerParse(text: string, parsed: ParsedDocument): void {
+  offered = { text, parsed };
+  clearTimeout(offerTimer);
+  offerTimer = setTimeout(() => { offered = undefined; }, 60_000);
+}
+
+/** The offered parse of `text`, once. */
+function takeOffered(text: string): ParsedDocument | undefined {
+  if (!offered || offered.text !== text) return undefined;
+  const { parsed } = offered;
+  offered = undefined;
+  clearTimeout(offerTimer);
+  return parsed;
+}
+
 /** Drops a closed document's check. */
 export function forgetDocument(uri: vscode.Uri): void {
   cache.delete(uri.toString());
@@ -69,7 +92,8 @@ function check(document: vscode.TextDocument, mslMs: number, previous?: Analysis
   const options = { defaultMslMs: mslMs };
   if (document.languageId === TCPSEQ_LANGUAGE) {
     // The previous check lets unchanged lines skip parsing.
-    const analysis = analyze(document.getText(), { ...options, previous });
+    const text = document.getText();
+    const analysis = analyze(text, { ...options, previous, parsed: takeOffered(text) });
     return { uri, version, mslMs, analysis, diagnostics: analysis.diagnostics };
   }
   if (document.languageId === MARKDOWN_LANGUAGE) {

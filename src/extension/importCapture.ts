@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { convertConnection, describeConnection, readCapture, splitConnections } from '../capture';
 import type { CaptureConnection } from '../capture';
+import { offerParse } from './analysisCache';
 
 const COMMAND = 'tcpseq.importCapture';
 
@@ -53,8 +54,10 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
   if (!connection) return undefined;
 
-  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name }));
+  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true }));
   notes.push(...result.warnings);
+  // The document's first check takes the parse made while it was written.
+  if (result.parsed) offerParse(result.text, result.parsed);
   const document = await vscode.workspace.openTextDocument({ language: 'tcpseq', content: result.text });
   await vscode.window.showTextDocument(document, { preview: false });
   if ((await vscode.commands.getCommands(true)).includes('tcpseq.openPreviewToSide')) {

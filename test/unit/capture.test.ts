@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze } from '../../src/core';
-import type { Analysis, TcpState } from '../../src/core';
+import { analyze, parse } from '../../src/core';
+import type { Analysis, ParsedDocument, SegmentStatement, TcpState } from '../../src/core';
 import { convertCapture, readCapture, readFrames, splitConnections } from '../../src/capture';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -237,6 +237,54 @@ describe('conversion options', () => {
     assert.match(result.text, /^S(~>|-x|->)C ACK seq=y\+\d+ len=\d+ : not captured/m);
     assert.deepEqual(problems(result.text), [], result.text);
     assert.ok(result.warnings.some((w) => /not captured/.test(w)));
+  });
+});
+
+describe('the parse made while a document is written', () => {
+  /** Everything a parse holds, as text: statements with their ranges, diagnostics, and flag order. */
+  function parseView(parsed: ParsedDocument): string {
+    const flagOrders = parsed.statements.map((st) => (st.kind === 'segment' ? (st as SegmentStatement & { flagNames(): string[] }).flagNames().join(' ') : ''));
+    return JSON.stringify({ parsed, flagOrders });
+  }
+
+  /** Converts with `parse`, and asserts that the parse and the check it gives are parse(text)'s and analyze(text)'s. */
+  function assertSameAsReadingText(source: Parameters<typeof convertCapture>[0], options: Parameters<typeof convertCapture>[1], what: string): string {
+    const result = convertCapture(source, { ...options, parse: true });
+    assert.ok(typeof result !== 'string', String(result));
+    assert.ok(result.parsed, `${what}: no parse`);
+    assert.equal(parseView(result.parsed), parseView(parse(result.text)), `${what}: the parses differ`);
+    const given = analyze(result.text, { parsed: result.parsed });
+    const read = analyze(result.text);
+    assert.equal(JSON.stringify(given.diagnostics), JSON.stringify(read.diagnostics), `${what}: the diagnostics differ`);
+    assert.equal(JSON.stringify(given.timeline), JSON.stringify(read.timeline), `${what}: the timelines differ`);
+    return result.text;
+  }
+
+  it('is the parse of the text, for every fixture, relative or not, with or without win', () => {
+    for (const file of captureFiles) {
+      for (const relative of [false, true]) {
+        for (const window of [true, false]) assertSameAsReadingText(readCapture(load(file)), { relative, window }, `${file} relative ${relative} win ${window}`);
+      }
+    }
+    // The view tells documents apart (the comparison can fail).
+    const view = (file: string) => parseView((convertCapture(readCapture(load(file)), { parse: true }) as { parsed: ParsedDocument }).parsed);
+    assert.notEqual(view('normal.pcap'), view('server-close.pcap'));
+  });
+
+  it('counts in characters after a capture name that is not ASCII (or holds a line break)', () => {
+    const text = assertSameAsReadingText(readCapture(load('normal.pcap')), { source: 'accès\nréseau €.pcap', relative: true }, 'name');
+    assert.match(text, /^# Imported from accès réseau €\.pcap: /);
+  });
+
+  it('is the parse of the text with "not captured" lines, and with a line only the parser reads (wscale 15)', () => {
+    const packets = readCapture(load('bulk.pcap')).packets;
+    const dropAt = packets.findIndex((p, i) => i > 20 && p.srcPort === 8080 && p.payloadLength > 0);
+    const holed = assertSameAsReadingText(packets.filter((_, i) => i !== dropAt), { relative: true }, 'holed');
+    assert.match(holed, /: not captured/);
+    // A window scale past 14 is an error the parser reports: the writer leaves that line to it.
+    const wide = packets.map((p, i) => (i === 0 ? { ...p, wscale: 15 } : p));
+    const text = assertSameAsReadingText(wide, {}, 'wscale 15');
+    assert.match(analyze(text).diagnostics.map((d) => d.code).join(), /wscale-range/);
   });
 });
 

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze } from '../../src/core';
+import { analyze, parse } from '../../src/core';
 import { convertCapture, readCapture, readFrames } from '../../src/capture';
 
 const CAPTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'captures');
@@ -316,10 +316,12 @@ describe('capture reader: fuzzed bytes', () => {
         withError++;
         assert.match(read.error, /byte offset|bytes/, read.error);
       }
-      const result = convertCapture(read, { relative: i % 2 === 0 });
+      const result = convertCapture(read, { relative: i % 2 === 0, parse: i % 4 < 2 });
       if (typeof result !== 'string') {
         converted++;
         if (i % 20 === 0) analyze(result.text); // the checker takes whatever comes out
+        // The parse made while writing is the parse of the text.
+        if (result.parsed) assert.equal(JSON.stringify(result.parsed), JSON.stringify(parse(result.text)), `mutation ${i}: the parses differ`);
       }
     }
     // The fuzzer reached both outcomes: damage found, and documents still produced.

@@ -74,6 +74,29 @@ describe('tcpseq: Import Capture...', () => {
     assert.strictEqual(errors[0].range.start.line, line);
   });
 
+  it('an imported capture with one ack off by one byte shows exactly that error, on its line', async () => {
+    // The document's first check takes the parse made while it was written (no reading it again):
+    // that check must find what reading the text finds.
+    const bytes = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
+    assert.strictEqual(bytes.readUInt32LE(0), 0xa1b2c3d4, 'a little-endian pcap');
+    // Frame 7 is the client's ACK of the server's reply: after the file header and six records.
+    let at = 24;
+    for (let frame = 1; frame < 7; frame++) at += 16 + bytes.readUInt32LE(at + 8);
+    const ack = at + 16 + 14 + 20 + 8; // record header, Ethernet, IPv4, then TCP's ack field
+    bytes[ack + 3] = (bytes[ack + 3] + 1) & 0xff;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-')), 'wrong-ack.pcap');
+    fs.writeFileSync(file, bytes);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', vscode.Uri.file(file));
+    const line = document.getText().split('\n').findIndex((l) => l.includes('# frame 7,'));
+    assert.ok(line > 0);
+    const problems = await waitFor('the error on the wrong ack', () => {
+      const found = problemsOf(document.uri);
+      return found.length > 0 && found;
+    });
+    assert.deepStrictEqual(problems.map((d) => [d.severity, d.range.start.line]), [[vscode.DiagnosticSeverity.Error, line]]);
+    assert.match(problems[0].message, /ack/);
+  });
+
   it('with several connections, a QuickPick lists them with packet counts and imports the chosen one', async () => {
     // Two real captures in one file: the second one's records after the first one's.
     const a = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
