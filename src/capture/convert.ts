@@ -9,7 +9,7 @@
 // A segment is written `~>` when its receiver sends something before acknowledging it (what a
 // host sends shows what it had received), `-x` when its sender retransmits it before the
 // receiver acknowledges it (it was lost, as far as the exchange shows), and `->` otherwise.
-import { FLAGS, LineRange, SegmentTable, parseWritten } from '../core';
+import { FLAGS, LineRange, SegmentRow, SegmentTable, parseWritten } from '../core';
 import type { Arrow, ParsedDocument } from '../core';
 import type { TcpPacket } from './decode';
 import type { CaptureReadResult } from './index';
@@ -519,7 +519,10 @@ class WrittenRows {
     row.sender = this.endpoints[side];
     row.receiver = this.endpoints[1 - side];
     row.arrowKind = ARROW_KINDS[arrow];
-    for (const word of flagWordsOf(flags)) row.addFlag(word);
+    const columns = flagColumns();
+    row.flagBits = columns[3 * flags];
+    row.flagOrder = columns[3 * flags + 1];
+    row.flagCount = columns[3 * flags + 2];
   }
 
   /** A seq (`field` 0) or ack (1) written by putSeq, at [from, to) of its line. */
@@ -574,12 +577,19 @@ class WrittenRows {
 
 const ARROW_KINDS: readonly Arrow[] = ['->', '~>', '-x'];
 
-let flagWordLists: readonly (readonly number[])[] | undefined;
+let flagColumnsByFlags: Int32Array | undefined;
 
-/** The flags of a line, as written (flagTextOf), by their index in FLAGS. */
-function flagWordsOf(flags: number): readonly number[] {
-  flagWordLists ??= Array.from({ length: 256 }, (_, f) => flagTextOf(f).split(' ').map((w) => (FLAGS as readonly string[]).indexOf(w)));
-  return flagWordLists[flags];
+/** The flags of a line as written (flagTextOf), as a row's flagBits, flagOrder and flagCount: 3 numbers by flags. */
+function flagColumns(): Int32Array {
+  if (flagColumnsByFlags) return flagColumnsByFlags;
+  const columns = new Int32Array(3 * 256);
+  const row = new SegmentRow();
+  for (let flags = 0; flags < 256; flags++) {
+    row.reset();
+    for (const word of flagTextOf(flags).split(' ')) row.addFlag((FLAGS as readonly string[]).indexOf(word));
+    columns.set([row.flagBits, row.flagOrder, row.flagCount], 3 * flags);
+  }
+  return (flagColumnsByFlags = columns);
 }
 
 /** A sequence number of `space`: relative to its base (`x+N`, `y-N`), or as sent without one. */

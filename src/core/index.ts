@@ -3,7 +3,7 @@
 export * from './types';
 export { analyze } from './analyze';
 export { parse, parseWritten } from './parser';
-export { SegmentTable, LineRange } from './syntax';
+export { SegmentTable, SegmentRow, LineRange } from './syntax';
 export { findTcpseqBlocks, analyzeMarkdown } from './markdown';
 export type { TcpseqBlock, MarkdownBlockAnalysis } from './markdown';
 export { renderMessage, MESSAGES } from './messages';

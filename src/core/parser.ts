@@ -170,9 +170,11 @@ export function parseWritten(text: string, table: SegmentTable): ParsedDocument 
 function parseWhole(text: string, firstLine: number, written?: SegmentTable): ParsedDocument {
   const diagnostics: Diagnostic[] = [];
   const n = text.length;
-  // A statement and a row for every line at most: counted first, so that nothing grows.
+  // A statement and a row for every line at most: counted first, so that nothing grows. (A written
+  // text has a row on nearly every line: its rows are counted instead.)
   let lines = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  if (written) lines = written.rowCount + 64;
+  else for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   const order: (Statement | number)[] = new Array(lines);
   let statements = 0;
   const table = written ?? new SegmentTable(lines, [], text);
@@ -188,11 +190,13 @@ function parseWhole(text: string, firstLine: number, written?: SegmentTable): Pa
   let start = 0;
   let line = 0;
   for (;;) {
-    if (nl < start) { nl = text.indexOf('\n', start); if (nl < 0) nl = n; }
+    const isRow = firstLine + line === rowLine;
+    // A row's line ends after its statement: the search for its end starts there.
+    if (nl < start) { nl = text.indexOf('\n', isRow ? start + table.endOf(row) : start); if (nl < 0) nl = n; }
     if (cr < start) { cr = text.indexOf('\r', start); if (cr < 0) cr = n; }
     const end = nl < cr ? nl : cr;
     let st: Statement | number | undefined;
-    if (firstLine + line === rowLine) {
+    if (isRow) {
       st = row++;
       rowLine = row < known ? table.lineOf(row) : -1;
     } else {

@@ -284,6 +284,11 @@ export class SegmentTable {
     return this.ints[row * INTS + I_LINE];
   }
 
+  /** Where a row's statement ends on its line. */
+  endOf(row: number): number {
+    return this.ints[row * INTS + I_END];
+  }
+
   /** A row's statement text, from the start of its line to the end of the statement. */
   textOf(row: number): string {
     const i = row * INTS;
