@@ -18,6 +18,11 @@ export interface DiagramSourceMap {
 export interface DiagramSource {
   readonly source: string;
   readonly map: DiagramSourceMap;
+  /**
+   * Set when the diagram draws only some of the document's segments (see maxSegments): it draws
+   * the lines from `firstLine` to before `endLine` (to the end when there is no `endLine`).
+   */
+  readonly drawn?: { readonly firstLine: number; readonly endLine?: number };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // `tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast]
-// [--lang en|zh-cn] [--max-segments N]`: the diagram outside the editor. SVG and PNG come from the preview page itself,
+// [--lang en|zh-cn] [--max-segments N] [--around LINE]`: the diagram outside the editor. SVG and PNG come from the preview page itself,
 // run in headless Chromium, so they are the same files the panel exports. The diagram's words and
 // problem notes are in the language of --lang, else of the environment (LANG), as `tcpseq check`.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,13 +10,14 @@ import { DEFAULT_MAX_SEGMENTS, timelineToMermaid, type DiagramSource } from '../
 import { isMarkdownFile } from './check';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
 
-const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn] [--max-segments N]
+const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn] [--max-segments N] [--around LINE]
   FILE           a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
   --to           mermaid: the Mermaid source; svg, png: the drawing (needs Chromium)
   -o OUT         the file to write; mermaid and svg go to standard output without it, png needs it
   --theme        the colours (default light)
   --lang         the language of the diagram's words and problem notes (default: from LANG)
-  --max-segments draw at most N segments, with a note where the diagram stops (default ${DEFAULT_MAX_SEGMENTS}; 0: all)`;
+  --max-segments draw at most N segments, with a note where the diagram stops (default ${DEFAULT_MAX_SEGMENTS}; 0: all)
+  --around       with more segments than that: draw the ones around line LINE (from 1), not the first ones`;
 
 const FORMATS = ['mermaid', 'svg', 'png'] as const;
 type Format = (typeof FORMATS)[number];
@@ -32,6 +33,8 @@ interface RenderArgs {
   readonly language: string;
   /** How many segments to draw (0: all). */
   readonly maxSegments: number;
+  /** The line (0-based) whose segments to draw when not all are drawn. */
+  readonly around?: number;
 }
 
 /** Parses the arguments; a string is a usage error. */
@@ -43,6 +46,7 @@ export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv 
   let theme = 'light';
   let lang: string | undefined;
   let max: string | undefined;
+  let around: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.indexOf('=');
@@ -54,6 +58,7 @@ export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv 
     else if (name === '--theme') theme = take() ?? '';
     else if (name === '--lang') lang = take() ?? '';
     else if (name === '--max-segments') max = take() ?? '';
+    else if (name === '--around') around = take() ?? '';
     else if (name === '-h' || name === '--help') return '';
     else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
     else if (file === undefined) file = a;
@@ -73,15 +78,20 @@ export function parseRenderArgs(args: readonly string[], env: NodeJS.ProcessEnv 
   }
   if (max !== undefined && !/^\d+$/.test(max)) return `--max-segments must be a number, 0 for all (got '${max}')`;
   const maxSegments = max === undefined ? DEFAULT_MAX_SEGMENTS : Number(max);
-  return { file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES, language, maxSegments };
+  if (around !== undefined && !/^[1-9]\d*$/.test(around)) return `--around must be a line number from 1 (got '${around}')`;
+  return {
+    file, to: to as Format, out, block: blockNumber, theme: theme as keyof typeof THEMES, language, maxSegments,
+    around: around === undefined ? undefined : Number(around) - 1,
+  };
 }
 
 /**
  * The Mermaid diagram of a file (its chosen block for Markdown), with at most `maxSegments`
- * segments (0: all); a string is the reason it has none.
+ * segments (0: all), around the file's line `around` when there are more; a string is the reason
+ * it has none.
  */
-export function diagramOfFile(file: string, text: string, block?: number, l10n: Localizer = ENGLISH, maxSegments = DEFAULT_MAX_SEGMENTS): DiagramSource | string {
-  const options = { l10n, maxSegments, moreHint: l10n.t('--max-segments draws more (0: all).') };
+export function diagramOfFile(file: string, text: string, block?: number, l10n: Localizer = ENGLISH, maxSegments = DEFAULT_MAX_SEGMENTS, around?: number): DiagramSource | string {
+  const options = { l10n, maxSegments, around, moreHint: l10n.t('--max-segments draws more (0: all).') };
   if (!isMarkdownFile(file)) {
     if (block !== undefined) return `--block applies to Markdown files only`;
     const analysis = analyze(text);
@@ -111,7 +121,7 @@ export async function runRender(args: readonly string[]): Promise<number> {
     process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
     return 2;
   }
-  const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language), parsed.maxSegments);
+  const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language), parsed.maxSegments, parsed.around);
   if (typeof diagram === 'string') {
     process.stderr.write(`tcpseq render: ${diagram}\n`);
     return 2;

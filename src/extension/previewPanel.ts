@@ -5,7 +5,7 @@ import type {
   DiagramSource, ExportPngMessage, ExportSvgMessage, HostToPage, PageToHost, PngMessage, SvgMessage,
 } from '../../webview/protocol';
 import { previewHtml, webviewOptions } from './previewHtml';
-import { diagramFor } from './previewSource';
+import { diagramFor, drawsOtherLines } from './previewSource';
 
 export const PREVIEW_VIEW_TYPE = 'tcpseq.preview';
 
@@ -88,11 +88,15 @@ export class PreviewPanel implements vscode.Disposable {
     }, FRAME_MS);
   }
 
-  /** The editor's cursor moved to `line` (0-based): light up that line's segment. */
+  /**
+   * The editor's cursor moved to `line` (0-based): light up that line's segment. A diagram of part
+   * of a long document is drawn again around the cursor when the cursor leaves the part drawn.
+   */
   highlight(line: number | null): void {
     if (line === this.lastHighlight) return;
     this.lastHighlight = line;
     if (this.ready) this.post({ type: 'highlight', line });
+    if (line !== null && drawsOtherLines(this.lastUpdate?.diagram, line)) this.scheduleUpdate();
   }
 
   /** Resolves once the page has drawn the latest update (or failed to). */
@@ -162,7 +166,7 @@ export class PreviewPanel implements vscode.Disposable {
     clearTimeout(this.pendingUpdate);
     this.pendingUpdate = undefined;
     if (!this.ready || this.disposed) return; // the page asks with `ready` once it listens
-    const diagram = diagramFor(this.documentValue);
+    const diagram = diagramFor(this.documentValue, this.lastHighlight ?? undefined);
     this.version += 1;
     this.lastUpdate = { version: this.version, diagram };
     this.post({ type: 'update', version: this.version, diagram });

@@ -42,6 +42,12 @@ export interface MermaidOptions {
   readonly maxSegments?: number;
   /** Appended to that note: how to draw more (the preview names its setting, the CLI its flag). */
   readonly moreHint?: string;
+  /**
+   * The line the reader is at (the editor's cursor). When the document has more segments than
+   * maxSegments, the diagram draws the ones around this line's segment instead of the first ones,
+   * with a note at the top saying where it starts.
+   */
+  readonly around?: number;
 }
 
 /** How many segments a diagram draws unless told otherwise. */
@@ -117,13 +123,23 @@ class MermaidWriter {
       .sort((a, b) => a.range.start.line - b.range.start.line);
     const max = this.options.maxSegments || Infinity;
     const total = timeline.events.reduce((n, e) => n + (e.segment ? 1 : 0), 0);
+    const first = this.firstDrawn(total, max);
+    let seen = 0;
     let drawn = 0;
+    let firstLine: number | undefined;
     let cutAt: number | undefined;
     let o = 0;
     for (const event of timeline.events) {
+      // Events before the first segment drawn are left out, those between it and the one before are not.
+      if (event.segment ? seen++ < first : seen < first) continue;
       if (event.segment && drawn++ === max) {
         cutAt = event.line;
         break;
+      }
+      if (firstLine === undefined) {
+        firstLine = first > 0 ? event.line : 0;
+        if (first > 0) this.startNote(event, first, Math.min(first + max, total), total);
+        while (o < orphans.length && orphans[o].range.start.line < firstLine) o++;
       }
       while (o < orphans.length && orphans[o].range.start.line < event.line) this.orphanProblem(orphans[o++]);
       this.event(event);
@@ -138,7 +154,35 @@ class MermaidWriter {
       const text = this.l10n.t('The diagram stops here, before line {line}: it draws {drawn} of {total} segments.', { drawn: max, total, line });
       this.noteAcross(this.options.moreHint ? `${text} ${this.options.moreHint}` : text, cutAt);
     }
-    return { source: this.out.join('\n') + '\n', map: { messages: this.messages, notes: this.notes } };
+    const source = { source: this.out.join('\n') + '\n', map: { messages: this.messages, notes: this.notes } };
+    if (total <= max) return source;
+    return { ...source, drawn: cutAt === undefined ? { firstLine: firstLine ?? 0 } : { firstLine: firstLine ?? 0, endLine: cutAt } };
+  }
+
+  /**
+   * Which segment the diagram starts at (0-based, in document order): the first, unless there are
+   * more than `max` and the options say which line the reader is at; then `max` segments with the
+   * one at that line (or the next after it) in the middle.
+   */
+  private firstDrawn(total: number, max: number): number {
+    const around = this.options.around;
+    if (total <= max || around === undefined) return 0;
+    let k = 0;
+    for (const e of this.timeline.events) {
+      if (!e.segment) continue;
+      if (e.line >= around) break;
+      k++;
+    }
+    return Math.max(0, Math.min(k - Math.floor(max / 2), total - max));
+  }
+
+  /** The note at the top of a diagram that starts after the document's first segments. */
+  private startNote(event: TimelineEvent, first: number, end: number, total: number): void {
+    const states = event.before.map((t) => `${t.endpoint} ${t.state}`).join(', ');
+    const line = event.line + 1 + (this.options.lineOffset ?? 0);
+    this.noteAcross(this.l10n.t('The diagram starts here, at line {line} ({states}): it draws segments {from} to {to} of {total}.', {
+      line, states, from: first + 1, to: end, total,
+    }), event.line);
   }
 
   // ------------------------------------------------------------------------------------------

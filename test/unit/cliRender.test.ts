@@ -51,6 +51,12 @@ describe('tcpseq render --max-segments', () => {
       const all = spawnSync(process.execPath, [cli, 'render', file, '--to', 'mermaid', '--max-segments=0'], { encoding: 'utf8' });
       assert.equal(arrows(all.stdout), 1203);
       assert.doesNotMatch(all.stdout, /stops here/);
+      // Segment k stands on line k: --around 600 draws segments 595 to 604 (600 in the middle), and says so.
+      const around = spawnSync(process.execPath, [cli, 'render', file, '--to', 'mermaid', '--max-segments', '10', '--around', '600'], { encoding: 'utf8' });
+      assert.equal(around.status, 0, around.stderr);
+      assert.equal(arrows(around.stdout), 10);
+      assert.match(around.stdout, /The diagram starts here, at line 595 \(C ESTABLISHED, S ESTABLISHED\)#58; it draws segments 595 to 604 of 1203\./);
+      assert.match(around.stdout, /stops here, before line 605#58;/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -59,5 +65,7 @@ describe('tcpseq render --max-segments', () => {
   it('refuses a limit that is not a number', () => {
     assert.match(String(parseRenderArgs(['a.tcpseq', '--to', 'mermaid', '--max-segments', 'many'])), /--max-segments must be a number/);
     assert.match(String(parseRenderArgs(['a.tcpseq', '--to', 'mermaid', '--max-segments', '-3'])), /--max-segments must be a number/);
+    assert.match(String(parseRenderArgs(['a.tcpseq', '--to', 'mermaid', '--around', '0'])), /--around must be a line number from 1/);
+    assert.match(String(parseRenderArgs(['a.tcpseq', '--to', 'mermaid', '--around=x'])), /--around must be a line number from 1/);
   });
 });

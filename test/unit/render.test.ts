@@ -226,6 +226,38 @@ describe('render: long documents stop at maxSegments', () => {
     assert.equal(d.map.notes[d.map.notes.length - 1], 10, 'the note leads to the first line left out');
   });
 
+  it('draws the window around the reader\'s line, with notes where it starts and stops', () => {
+    const lines = analysis.timeline.events.filter((e) => e.segment).map((e) => e.line); // segment k on line k
+    const d = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, maxSegments: 10, around: lines[14] });
+    // Segment 15 (index 14) in the middle: segments 10 to 19 (indexes 9 to 18).
+    assert.deepEqual(d.map.messages, lines.slice(9, 19));
+    assertBalanced(d.source);
+    const notes = statements(d.source).filter((l) => l.startsWith('note over C,S:'));
+    assert.deepEqual(notes, [
+      `note over C,S: The diagram starts here, at line ${lines[9] + 1} (C ESTABLISHED, S ESTABLISHED)#58; it draws segments 10 to 19 of 25.`,
+      `note over C,S: The diagram stops here, before line ${lines[19] + 1}#58; it draws 10 of 25 segments.`,
+    ]);
+    assert.deepEqual(d.drawn, { firstLine: lines[9], endLine: lines[19] });
+    assert.equal(d.map.notes[0], lines[9], 'the start note leads to the first line drawn');
+  });
+
+  it('a window at either end: the first segments (as without a line), or the last ones with no stop note', () => {
+    const lines = analysis.timeline.events.filter((e) => e.segment).map((e) => e.line);
+    const plain = timelineToMermaid(analysis.timeline, { maxSegments: 10 });
+    assert.deepEqual(timelineToMermaid(analysis.timeline, { maxSegments: 10, around: 0 }), plain);
+    assert.deepEqual(timelineToMermaid(analysis.timeline, { maxSegments: 10, around: lines[4] }), plain);
+    assert.deepEqual(plain.drawn, { firstLine: 0, endLine: lines[10] });
+    const end = timelineToMermaid(analysis.timeline, { maxSegments: 10, around: 10_000 });
+    assert.deepEqual(end.map.messages, lines.slice(15));
+    assert.match(end.source, /it draws segments 16 to 25 of 25\./);
+    assert.doesNotMatch(end.source, /stops here/);
+    assert.deepEqual(end.drawn, { firstLine: lines[15] });
+    // A document that fits draws everything wherever the reader is, and says nothing of a window.
+    const all = timelineToMermaid(analysis.timeline, { maxSegments: 25, around: lines[20] });
+    assert.equal(messages(all.source).length, 25);
+    assert.equal(all.drawn, undefined);
+  });
+
   it('draws everything with no limit, 0, or a limit the document does not reach', () => {
     for (const maxSegments of [undefined, 0, 25, 1000]) {
       const d = timelineToMermaid(analysis.timeline, { diagnostics: analysis.diagnostics, maxSegments });

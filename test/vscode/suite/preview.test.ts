@@ -101,6 +101,40 @@ describe('preview panel', function () {
     await waitForPanel('highlight of line 8', (ps) => ps.find((p) => p.lastHighlight === 8));
   });
 
+  it('draws the part of a long document around the cursor, and moves with it', async () => {
+    // 43 segments, segment k on line k (0-based); the preview draws 10 of them.
+    const lines = ['C->S SYN seq=0', 'S->C SYN ACK seq=0 ack=1', 'C->S ACK seq=1 ack=1'];
+    for (let k = 0; k < 20; k++) lines.push(`C->S ACK seq=${1 + 10 * k} ack=1 len=10`, `S->C ACK seq=1 ack=${11 + 10 * k}`);
+    const config = vscode.workspace.getConfiguration('tcpseq.preview');
+    await config.update('maxSegments', 10, vscode.ConfigurationTarget.Global);
+    try {
+      const document = await vscode.workspace.openTextDocument({ language: 'tcpseq', content: lines.join('\n') + '\n' });
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+      await vscode.commands.executeCommand('tcpseq.openPreviewToSide');
+      const uri = document.uri.toString();
+      const shows = (first: number) => (ps: PanelState[]) => ps.find((p) => p.documentUri === uri && p.renderedVersion >= p.postedVersion
+        && p.lastUpdate?.diagram.map.messages[0] === first && !p.lastRenderError);
+      let panel = await waitForPanel('the first 10 segments', shows(0), 30_000);
+      assert.match(panel.lastUpdate!.diagram.source, /The diagram stops here, before line 11/);
+      editor.selection = new vscode.Selection(30, 0, 30, 0);
+      panel = await waitForPanel('the segments around line 31', shows(25), 30_000);
+      assert.deepStrictEqual(panel.lastUpdate!.diagram.map.messages, [25, 26, 27, 28, 29, 30, 31, 32, 33, 34]);
+      assert.match(panel.lastUpdate!.diagram.source, /The diagram starts here, at line 26 \(C ESTABLISHED, S ESTABLISHED\)#58; it draws segments 26 to 35 of 43\./);
+      // Inside the part drawn, moving the cursor only highlights.
+      const posted = panel.postedVersion;
+      editor.selection = new vscode.Selection(28, 0, 28, 0);
+      await waitForPanel('highlight of line 28', (ps) => ps.find((p) => p.documentUri === uri && p.lastHighlight === 28));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.strictEqual((await inspect()).find((p) => p.documentUri === uri)!.postedVersion, posted);
+      // The Mermaid source copied is the part around the cursor too.
+      const copied = await vscode.commands.executeCommand<string>('tcpseq.copyMermaidSource', { uri });
+      assert.match(copied ?? '', /it draws segments 24 to 33 of 43\./);
+    } finally {
+      await config.update('maxSegments', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('follows the active tcpseq editor with a single panel', async () => {
     const editor = await open('refused.tcpseq');
     const panel = await waitForPanel('the panel to show refused.tcpseq', drawn(editor.document.uri));
