@@ -2,21 +2,17 @@
 // (`x+1`). Arithmetic is modulo 2^32 and comparisons use serial-number arithmetic (RFC 9293 3.4),
 // so a connection may wrap around.
 
-const TWO_32 = 4294967296;
-
 /** Reduces an integer modulo 2^32 into [0, 2^32). */
 export function mod32(n: number): number {
-  // Sums and differences of 32-bit numbers need one addition or subtraction (% is slow here).
-  if (n >= 0) return n < TWO_32 ? n : n < 2 * TWO_32 ? n - TWO_32 : n % TWO_32;
-  if (n > -TWO_32) return n + TWO_32;
-  const r = n % TWO_32;
-  return r < 0 ? r + TWO_32 : r;
+  // ToUint32 is exactly that for an integer (sequence numbers, lengths and offsets all are): one
+  // machine operation, where `%` on a number this large is a division.
+  return n >>> 0;
 }
 
-/** The signed difference a - b of two 32-bit sequence numbers (serial arithmetic). */
+/** The signed difference a - b of two 32-bit sequence numbers (serial arithmetic, RFC 9293 3.4). */
 export function serialDiff(a: number, b: number): number {
-  const d = mod32(a - b);
-  return d >= 2147483648 ? d - TWO_32 : d;
+  // ToInt32 of an integer is it modulo 2^32, in [-2^31, 2^31): the serial difference.
+  return (a - b) | 0;
 }
 
 /**
