@@ -1,7 +1,7 @@
 // `tcpseq: Import Capture...`: a pcap/pcapng file -> an untitled tcpseq document (and its preview).
 import * as vscode from 'vscode';
 import { convertConnection, describeConnection, readCapture, splitConnections } from '../capture';
-import type { CaptureConnection } from '../capture';
+import type { CaptureConnection, ConvertOptions } from '../capture';
 import { offerParse } from './analysisCache';
 
 const COMMAND = 'tcpseq.importCapture';
@@ -54,7 +54,7 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
   if (!connection) return undefined;
 
-  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true }));
+  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true, ...importOptions(file) }));
   notes.push(...result.warnings);
   // The document's first check takes the parse made while it was written.
   if (result.parsed) offerParse(result.text, result.parsed);
@@ -65,6 +65,16 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   }
   if (notes.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Imported {name} with warnings: {warnings}', { name, warnings: notes.join('; ') }));
   return document;
+}
+
+/** The settings of the `tcpseq.import` section, as conversion options (the command line's flags). */
+function importOptions(capture: vscode.Uri): ConvertOptions {
+  const config = vscode.workspace.getConfiguration('tcpseq.import', capture);
+  return {
+    relative: config.get<boolean>('relativeNumbers', false),
+    waitThresholdMs: Math.max(0, config.get<number>('waitThreshold', 1000)),
+    window: config.get<boolean>('window', true),
+  };
 }
 
 /**

@@ -97,6 +97,32 @@ describe('tcpseq: Import Capture...', () => {
     assert.match(problems[0].message, /ack/);
   });
 
+  it('follows the tcpseq.import settings: relative numbers, the wait threshold, the window', async () => {
+    const config = vscode.workspace.getConfiguration('tcpseq.import');
+    const byDefault = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('keepalive.pcap'));
+    assert.match(byDefault.getText(), /^C->S SYN seq=\d+ win=\d+/m);
+    assert.strictEqual(byDefault.getText().match(/^wait /gm)?.length, 3);
+    await config.update('relativeNumbers', true, vscode.ConfigurationTarget.Global);
+    await config.update('waitThreshold', 100_000, vscode.ConfigurationTarget.Global);
+    await config.update('window', false, vscode.ConfigurationTarget.Global);
+    try {
+      const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('keepalive.pcap'));
+      const text = document.getText();
+      assert.match(text, /^C->S SYN seq=x mss=/m);
+      assert.match(text, /^S->C SYN ACK seq=y ack=x\+1 /m);
+      assert.doesNotMatch(text, /^wait /m, 'no gap is 100 s long');
+      assert.doesNotMatch(text, / win=/);
+      // Written that way, it still checks clean.
+      const problems = await waitFor('the check of the document', () => {
+        const ds = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'tcpseq');
+        return ds.length > 0 && ds;
+      });
+      assert.deepStrictEqual(problems.filter((d) => d.severity !== vscode.DiagnosticSeverity.Information).map((d) => d.message), []);
+    } finally {
+      for (const key of ['relativeNumbers', 'waitThreshold', 'window']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('with several connections, a QuickPick lists them with packet counts and imports the chosen one', async () => {
     // Two real captures in one file: the second one's records after the first one's.
     const a = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
