@@ -518,7 +518,7 @@ class WrittenRows {
     this.start = start;
     row.sender = this.endpoints[side];
     row.receiver = this.endpoints[1 - side];
-    row.arrowKind = ARROW_KINDS[arrow];
+    row.arrowKind = ARROW_TEXT[arrow];
     const columns = flagColumns();
     row.flagBits = columns[3 * flags];
     row.flagOrder = columns[3 * flags + 1];
@@ -574,8 +574,6 @@ class WrittenRows {
     this.line++;
   }
 }
-
-const ARROW_KINDS: readonly Arrow[] = ['->', '~>', '-x'];
 
 let flagColumnsByFlags: Int32Array | undefined;
 
@@ -938,7 +936,7 @@ function moveUp(rows: Rows, order: Int32Array, i: number, end: number): void {
 const ARROW_ARRIVES = 0; // `->`
 const ARROW_IN_FLIGHT = 1; // `~>`
 const ARROW_LOST = 2; // `-x`
-const ARROW_TEXT = ['->', '~>', '-x'];
+const ARROW_TEXT: readonly Arrow[] = ['->', '~>', '-x'];
 /** The ack a SYN without ACK counts as: below any other. */
 const ACKS_NOTHING = -Infinity;
 
