@@ -2,7 +2,7 @@
 // diagnostic. Messages are in the language of --lang, else of the environment (LANG).
 import { readFileSync } from 'node:fs';
 import { analyze, analyzeMarkdown } from '../core';
-import type { Diagnostic } from '../core';
+import type { Diagnostic, ParsedDocument } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
@@ -24,11 +24,14 @@ export function isMarkdownFile(file: string): boolean {
   return /\.(md|markdown|mdown|mkd)$/i.test(file);
 }
 
-/** Checks one file's text; positions count from 1 as the command line prints them. */
-export function checkText(file: string, text: string, l10n: Localizer = ENGLISH): FileDiagnostic[] {
-  const diagnostics = isMarkdownFile(file)
+/**
+ * Checks one file's text; positions count from 1 as the command line prints them. `parsed`: the
+ * parse of a tcpseq text made by what wrote it (tcpseq import), so that it is not read again.
+ */
+export function checkText(file: string, text: string, l10n: Localizer = ENGLISH, parsed?: ParsedDocument): FileDiagnostic[] {
+  const diagnostics = isMarkdownFile(file) && !parsed
     ? analyzeMarkdown(text).flatMap((b) => b.diagnostics)
-    : analyze(text).diagnostics;
+    : analyze(text, { parsed }).diagnostics;
   return diagnostics.map((d) => ({
     file,
     line: d.range.start.line + 1,
@@ -88,12 +91,15 @@ export async function runCheck(args: readonly string[]): Promise<number> {
   if (format === 'json') {
     process.stdout.write(JSON.stringify(all, null, 2) + '\n');
   } else {
-    for (const d of all) {
-      process.stdout.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`);
-    }
+    for (const d of all) process.stdout.write(diagnosticLine(d));
   }
   if (unreadable) return 2;
   return all.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** A diagnostic as `tcpseq check` prints it: `FILE:LINE:COL: SEVERITY: MESSAGE [CODE]`. */
+export function diagnosticLine(d: FileDiagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`;
 }
 
 function usage(problem: string): number {

@@ -1,11 +1,15 @@
 // `tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT] [--relative] [--limit N]
-//  [--wait-threshold MS] [--no-win]`: a pcap or pcapng capture -> a tcpseq document.
+//  [--wait-threshold MS] [--no-win] [--check]`: a pcap or pcapng capture -> a tcpseq document (and
+// with --check, its check, as `tcpseq check` prints it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCapture, splitConnections, describeConnection, selectConnection, convertConnection } from '../capture';
+import { checkText, diagnosticLine } from './check';
+import { cliLocalizer, languageFromEnv } from './l10n';
 
 const USAGE = `usage: tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT]
-                     [--relative] [--limit N] [--wait-threshold MS] [--no-win]`;
+                     [--relative] [--limit N] [--wait-threshold MS] [--no-win] [--check]
+  --check   also check the document, as tcpseq check does (exit status 1 if it has an error)`;
 
 export async function runImport(args: readonly string[]): Promise<number> {
   let file: string | undefined;
@@ -16,6 +20,7 @@ export async function runImport(args: readonly string[]): Promise<number> {
   let limit: number | undefined;
   let waitThresholdMs: number | undefined;
   let window = true;
+  let check = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): string | undefined => {
@@ -29,6 +34,7 @@ export async function runImport(args: readonly string[]): Promise<number> {
       case '--connection': connection = value(); if (!connection) return usage('--connection needs N or ADDR:PORT'); break;
       case '--relative': relative = true; break;
       case '--no-win': window = false; break;
+      case '--check': check = true; break;
       case '--limit': {
         const n = nonNegative(value());
         if (n === undefined) return usage('--limit needs a whole number of packets');
@@ -81,7 +87,7 @@ export async function runImport(args: readonly string[]): Promise<number> {
     process.stderr.write(`tcpseq import: ${file}: ${connections.length} connections; importing the first (see --list and --connection)\n`);
   }
   const result = convertConnection(selected, {
-    relative, limit, waitThresholdMs, window, source: file === '-' ? undefined : basename(file),
+    relative, limit, waitThresholdMs, window, source: file === '-' ? undefined : basename(file), parse: check,
   });
   for (const w of result.warnings) process.stderr.write(`tcpseq import: warning: ${w}\n`);
   if (out) {
@@ -94,7 +100,13 @@ export async function runImport(args: readonly string[]): Promise<number> {
   } else {
     process.stdout.write(result.text);
   }
-  return 0;
+  if (!check) return 0;
+  // The check takes the parse made while the document was written. Its lines are the written
+  // document's: on standard error when the document itself went to standard output.
+  const diagnostics = checkText(out ?? '-', result.text, cliLocalizer(languageFromEnv()), result.parsed);
+  const to = out ? process.stdout : process.stderr;
+  for (const d of diagnostics) to.write(diagnosticLine(d));
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
 function nonNegative(text: string | undefined): number | undefined {

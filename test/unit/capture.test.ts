@@ -156,15 +156,21 @@ describe('capture fixtures from a real kernel', () => {
   });
 });
 
+/** normal.pcap with the ack of frame 7 (the client's ACK of the server's reply) one higher. */
+function wrongAckCapture(): Uint8Array {
+  const bytes = load('normal.pcap');
+  // TCP's ack field: Ethernet 14 + IPv4 20 + 8.
+  const frame = readFrames(bytes).frames[6];
+  const ackOffset = frame.data.byteOffset - bytes.byteOffset + 14 + 20 + 8;
+  const changed = bytes.slice();
+  changed[ackOffset + 3] = (changed[ackOffset + 3] + 1) & 0xff; // checksum left as it was
+  return changed;
+}
+
 describe('an ack changed by one byte in the capture', () => {
   it('gives exactly one error, on that segment\'s line', () => {
     const bytes = load('normal.pcap');
-    const frames = readFrames(bytes).frames;
-    // Frame 7 is the client's ACK of the server's reply. TCP's ack field: Ethernet 14 + IPv4 20 + 8.
-    const frame = frames[6];
-    const ackOffset = frame.data.byteOffset - bytes.byteOffset + 14 + 20 + 8;
-    const changed = bytes.slice();
-    changed[ackOffset + 3] = (changed[ackOffset + 3] + 1) & 0xff; // checksum left as it was
+    const changed = wrongAckCapture();
     const original = importText(bytes, true);
     const text = importText(changed, true);
     assert.notEqual(text, original);
@@ -364,6 +370,33 @@ describe('tcpseq import (command line)', () => {
     const text = fs.readFileSync(out, 'utf8');
     assert.match(text, /^C->S SYN seq=x /m);
     assert.deepEqual(problems(text), []);
+  });
+
+  it('--check prints the check of the document written, as tcpseq check does, and exits 1 on an error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-import-'));
+    // A clean capture: its keep-alive probes are recognised (information), exit 0.
+    const keepalive = path.join(dir, 'keepalive.tcpseq');
+    let r = run([path.join(CAPTURES, 'keepalive.pcap'), '-o', keepalive, '--check']);
+    assert.equal(r.status, 0, r.stderr);
+    const probes = r.stdout.split('\n').filter(Boolean);
+    assert.equal(probes.length, 3, r.stdout);
+    for (const p of probes) assert.match(p, new RegExp(`^${keepalive.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: information: keep-alive probe`));
+    // The same lines as tcpseq check prints for the file written.
+    const checked = spawnSync('node', [CLI, 'check', keepalive], { encoding: 'utf8' });
+    assert.equal(r.stdout, checked.stdout);
+    // One ack wrong by one: exactly that error, on the segment's line, and exit 1.
+    const capture = path.join(dir, 'wrong-ack.pcap');
+    fs.writeFileSync(capture, wrongAckCapture());
+    const out = path.join(dir, 'wrong-ack.tcpseq');
+    r = run([capture, '-o', out, '--check']);
+    assert.equal(r.status, 1, r.stderr);
+    const line = fs.readFileSync(out, 'utf8').split('\n').findIndex((l) => l.includes('# frame 7,')) + 1;
+    assert.match(r.stdout, new RegExp(`^[^\\n]*wrong-ack\\.tcpseq:${line}:\\d+: error: .*\\[ack-mismatch\\]\\n$`));
+    // Without -o the document goes to standard output and its check to standard error.
+    r = run([capture, '--check']);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^# Imported from wrong-ack\.pcap/);
+    assert.match(r.stderr, new RegExp(`^-:${line}:\\d+: error: .*\\[ack-mismatch\\]\\n$`));
   });
 
   it('--list prints one line per connection with its packet count', () => {
