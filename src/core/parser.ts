@@ -204,7 +204,7 @@ function parseWhole(text: string, firstLine: number, written?: SegmentTable): Pa
     }
     if (st !== undefined) {
       if (statements < order.length) order[statements] = st;
-      else order.push(st); // lines broken by a lone \r, not counted
+      else order.push(st); // more than counted: lines broken by a lone \r, or a written text's lines without a row
       statements++;
     }
     line++;
