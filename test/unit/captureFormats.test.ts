@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, parse } from '../../src/core';
 import { convertCapture, readCapture, readFrames } from '../../src/capture';
+import { rng } from './random';
 
 const CAPTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'captures');
 const load = (name: string) => new Uint8Array(fs.readFileSync(path.join(CAPTURES, name)));
@@ -279,20 +280,10 @@ describe('capture reader: damaged files give a clear error and keep what came be
 });
 
 describe('capture reader: fuzzed bytes', () => {
-  /** mulberry32: small, seeded, reproducible. */
-  function random(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('4000 mutations of real captures: never throws, always ends, errors name an offset', function () {
     this.timeout(120000);
     const sources = fs.readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?$/.test(f) && !f.startsWith('bulk')).map(load);
-    const rand = random(9293);
+    const rand = rng(9293);
     const pick = (n: number) => Math.floor(rand() * n);
     let withError = 0;
     let converted = 0;
