@@ -763,7 +763,7 @@ class Model {
         // Spurious when the receiver still holds every octet this segment carries.
         const end = add(value, len + (syn ? 1 : 0) + (fin ? 1 : 0));
         const covered = receiver.rcvNxt !== undefined && (compare(receiver.rcvNxt, end) ?? -1) >= 0;
-        const held = covered || receiver.held.some((h) => same(h.seq, value));
+        const held = covered || holds(receiver, value);
         if (held && original.waits === this.waits && o.fate !== 'lost' && o.fate !== 'in-flight' && o.fate !== 'dropped') {
           addRemark(remarks, 'spurious-retransmission');
           this.report(st.seq!.range, 'warning', 'spurious-retransmission', msg('rule.spuriousRetransmission', { line: o.line + 1, expected: show(expected), endpoint: s.peer }),
@@ -1239,7 +1239,7 @@ class Model {
       addRemark(seg.remarks, 'out-of-order');
       if (seg.len > 0 || seg.fin) {
         seg.fate = 'held';
-        r.held.push(seg);
+        hold(r, seg);
         this.report(this.segmentRange(seg), 'information', 'out-of-order', msg('info.outOfOrder', { endpoint: r.endpoint, expected: show(r.rcvNxt!) }));
       }
       r.ackOwed = true;
@@ -1297,10 +1297,8 @@ class Model {
     // Payload and FIN, in order.
     if (d === 0 || d === undefined || (d < 0 && endD !== undefined && endD > 0)) {
       this.acceptInOrder(r, seg, line);
-      // Held segments that now fit, in sequence order.
+      // Held segments that now fit, in sequence order (hold() keeps them in that order).
       if (r.held.length > 0) {
-        const base = r.rcvNxt!;
-        r.held.sort((a, b) => (compare(a.seq, base) ?? 0) - (compare(b.seq, base) ?? 0));
         let k = 0;
         while (k < r.held.length) {
           const h = r.held[k];
@@ -1500,6 +1498,44 @@ function push<K extends 'transitions' | 'arrivals' | 'problems'>(ev: EventDraft,
 }
 
 /** Adds a remark once. */
+/**
+ * Puts an out-of-order segment in its receiver's queue, which stays in sequence order: a segment
+ * that fits is then always first, and a long run of held segments costs no sort per arrival.
+ */
+function hold(r: Tcb, seg: Segment): void {
+  const held = r.held;
+  // Nearly always past the last one held: appended.
+  if (held.length === 0 || (compare(seg.seq, held[held.length - 1].seq) ?? 1) >= 0) {
+    held.push(seg);
+    return;
+  }
+  // After the held segments at or before its seq (an unknown order keeps arrival order).
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((compare(held[mid].seq, seg.seq) ?? 0) <= 0) lo = mid + 1; else hi = mid;
+  }
+  held.splice(lo, 0, seg);
+}
+
+/** True when the receiver holds a segment at `seq` (its queue is in sequence order: see hold). */
+function holds(r: Tcb, seq: SeqVal): boolean {
+  const held = r.held;
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((compare(held[mid].seq, seq) ?? 0) < 0) lo = mid + 1; else hi = mid;
+  }
+  for (let k = lo; k < held.length; k++) {
+    const d = compare(held[k].seq, seq);
+    if (d === 0) return true;
+    if (d !== undefined) return false;
+  }
+  return false;
+}
+
 function addRemark(list: SegmentRemark[], x: SegmentRemark): void {
   if (!list.includes(x)) list.push(x);
 }

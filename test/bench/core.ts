@@ -97,6 +97,21 @@ export function runTyping(): void {
   console.log(`  full check ${full.toFixed(2)} ms, with the previous analysis (unchanged lines not parsed again) ${incremental.toFixed(2)} ms (medians of 41)`);
 }
 
+/**
+ * About n characters: a segment lost and never resent, then segments that are each sent twice. The
+ * receiver holds every one (out of order), and each copy is looked up among those it holds.
+ */
+function heldQueue(n: number): string {
+  const lines = ['C->S SYN seq=0', 'S->C SYN ACK seq=0 ack=1', 'C->S ACK seq=1 ack=1', 'C-xS ACK seq=1 ack=1 len=10'];
+  let size = 0;
+  for (let seq = 11; size < n; seq += 10) {
+    const line = `C->S ACK seq=${seq} ack=1 len=10`;
+    lines.push(line, line);
+    size += 2 * line.length + 2;
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Hostile inputs at two sizes: a ratio near 2 for twice the input shows linear time. */
 export function runScaling(): void {
   const junk = (n: number) => {
@@ -113,6 +128,7 @@ export function runScaling(): void {
     ['many lines', (n) => 'C->S SYN seq=0\n' + 'C->S ACK seq=1 ack=1\n'.repeat(n / 21), 200000 * 21],
     ['nested par', (n) => 'par\n'.repeat(n / 8) + 'end\n'.repeat(n / 8), 400000],
     ['binary junk', junk, 1 << 20],
+    ['held queue', heldQueue, 2_000_000],
   ];
   console.log('core: hostile inputs, time at size n and 2n (linear time gives a ratio near 2)');
   for (const [name, make, n] of inputs) {
