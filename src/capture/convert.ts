@@ -673,6 +673,11 @@ class CaptureOrder {
   private readonly openGaps: [OpenGap[], OpenGap[]] = [[], []];
   /** How many gaps each side has open: what the loop over the packets looks at (it stays clear of the lists). */
   private readonly openGapCount = new Int32Array(2);
+  /**
+   * Every missing segment of each side, open or not, in sequence order: a retransmission that
+   * starts inside one splits it (see splitMissing).
+   */
+  private readonly missingParts: [OpenGap[], OpenGap[]] = [[], []];
   /** Missing segments to be placed before an entry of `items` (by its index there). */
   private readonly insertBefore = new Map<number, number[]>();
   private inserted = 0;
@@ -732,6 +737,7 @@ class CaptureOrder {
       const skipped = seqExt - known; // NaN while unknown
       const near = skipped < MAX_GAP;
       if (skipped > 0 && near) return i; // octets of this side not captured
+      if (skipped < 0 && this.missingParts[side].length > 0) return i; // may split a missing segment
       // From here on, what takeOne does for a packet without SYN or RST, no open gap, nothing skipped.
       if (!(seqExt <= ref[side])) ref[side] = seqExt; // as unwrap with `update` (NaN: the first)
       const hasAck = (flags & ACK) !== 0;
@@ -762,6 +768,7 @@ class CaptureOrder {
     const seqExt = unwrap(ref, side, s.seq[p], !isRst);
     const ackExt = hasAck ? unwrap(ref, other, s.ack[p], !isRst) : NaN;
     if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt);
+    if (!isRst && !isSyn && (len > 0 || isFin) && seqExt < sndMax[side]) this.splitMissing(side, seqExt);
     if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, s, p, seqExt, ackExt)) return;
     if (!isRst) {
       if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
@@ -783,6 +790,9 @@ class CaptureOrder {
     if (!Number.isNaN(before) && before !== seq) {
       this.ref.fill(NaN);
       this.sndMax.fill(NaN);
+      // Numbers of the old incarnation: no retransmission of the new one splits its missing segments.
+      this.missingParts[0] = [];
+      this.missingParts[1] = [];
     }
     this.synSeq[side] = seq;
   }
@@ -821,6 +831,8 @@ class CaptureOrder {
     if (gapLen === len) {
       gap.list[at] = late;
       gaps.splice(gapIndex, 1);
+      const parts = this.missingParts[side];
+      parts.splice(parts.indexOf(gap), 1);
       this.openGapCount[side]--;
       this.gapsFilled--;
     } else {
@@ -853,9 +865,49 @@ class CaptureOrder {
     this.insertBefore.set(at, list);
     list.push(missing);
     this.inserted++;
-    this.openGaps[side].push({ row: missing, list, dupAcks: 0 });
+    const gap = { row: missing, list, dupAcks: 0 };
+    this.openGaps[side].push(gap);
     this.openGapCount[side]++;
+    this.missingParts[side].push(gap); // above every missing segment before it: in sequence order
     this.gapsFilled++;
+  }
+
+  /**
+   * A segment of `side` sent again from `seqExt`, inside a missing segment (not at its start): the
+   * capture does not show how the missing octets were cut into segments, and this retransmission
+   * shows where one began. The missing segment becomes two, so that the retransmission repeats the
+   * seq of the second (what the language calls a retransmission). A gap still open stays open in
+   * both parts.
+   */
+  private splitMissing(side: number, seqExt: number): void {
+    const parts = this.missingParts[side];
+    const rows = this.rows;
+    // The last part starting before seqExt (parts are in sequence order).
+    let lo = 0;
+    let hi = parts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rows.seqExt[parts[mid].row] < seqExt) lo = mid + 1; else hi = mid;
+    }
+    if (lo === 0) return;
+    const part = parts[lo - 1];
+    const start = rows.seqExt[part.row];
+    const len = rows.len[part.row];
+    if (seqExt >= start + len) return;
+    const head = seqExt - start;
+    const rest = rows.addMissing(side, (rows.seq[part.row] + head) % TWO_32, seqExt, len - head, rows.time[part.row]);
+    rows.len[part.row] = head;
+    part.list.splice(part.list.indexOf(part.row) + 1, 0, rest);
+    this.inserted++;
+    this.gapsFilled++;
+    const restPart = { row: rest, list: part.list, dupAcks: part.dupAcks };
+    parts.splice(lo, 0, restPart);
+    const open = this.openGaps[side];
+    const at = open.indexOf(part);
+    if (at >= 0) {
+      open.splice(at + 1, 0, restPart);
+      this.openGapCount[side]++;
+    }
   }
 
   /** Every row, in the order of the document: missing segments before the one they were put before. */

@@ -355,6 +355,29 @@ describe('captures taken where segments arrive (as on loopback): reordering', ()
     assert.ok(lines.findIndex((l) => l.includes('# frame 999,')) < lines.findIndex((l) => l.includes(`# frame ${packets[i + 1].frame},`)));
     assert.ok(remarks(analyze(result.text)).some((r) => /retransmission/.test(r)), 'the checker sees the retransmission');
   });
+
+  it('two segments missing from the capture, resent one by one after three duplicate ACKs: the missing line splits where the second copy starts', () => {
+    // The server's data segments A and B are not captured; C after them is. The client asks for A
+    // three times, and the server resends A, then B: B's seq lies inside the one missing line.
+    const i = packets.findIndex((_, k) => k > 10 && serverData(k) && serverData(k + 1) && serverData(k + 2));
+    const [a, b, c] = [packets[i], packets[i + 1], packets[i + 2]];
+    const clientAck = packets.slice(0, i).reverse().find((p) => p.srcPort === 40000)!;
+    const dupAck = (frame: number) => ({ ...clientAck, frame, seconds: c.seconds, nanos: c.nanos, ack: a.seq });
+    const resent = (p: typeof a, frame: number) => ({ ...p, frame, seconds: c.seconds, nanos: c.nanos });
+    const holed = [...packets.slice(0, i), c, dupAck(901), dupAck(902), dupAck(903), resent(a, 904), resent(b, 905), ...packets.slice(i + 3)];
+    const result = convertCapture(holed, { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.deepEqual(problems(result.text), [], result.text);
+    const lines = result.text.split('\n');
+    const missing = lines.filter((l) => l.includes(': not captured'));
+    assert.equal(missing.length, 2, missing.join('\n'));
+    assert.match(missing[0], new RegExp(` len=${a.payloadLength} `));
+    assert.match(missing[1], new RegExp(` len=${b.payloadLength} `));
+    const analysis = analyze(result.text);
+    const retransmissions = analysis.diagnostics.filter((d) => d.code === 'retransmission').map((d) => lines[d.range.start.line]);
+    assert.equal(retransmissions.length, 2, retransmissions.join('\n'));
+    assert.ok(retransmissions[0].includes('# frame 904,') && retransmissions[1].includes('# frame 905,'), retransmissions.join('\n'));
+  });
 });
 
 describe('tcpseq import (command line)', () => {
