@@ -54,7 +54,11 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
   const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
   if (!connection) return undefined;
 
-  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true, ...importOptions(file) }));
+  const options = importOptions(file);
+  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true, ...options }));
+  if (options.limit !== undefined && connection.packetCount > options.limit) {
+    notes.push(vscode.l10n.t('only the first {limit} of {count} packets are imported (setting tcpseq.import.limit)', { limit: options.limit, count: connection.packetCount }));
+  }
   notes.push(...result.warnings);
   // The document's first check takes the parse made while it was written.
   if (result.parsed) offerParse(result.text, result.parsed);
@@ -74,6 +78,8 @@ function importOptions(capture: vscode.Uri): ConvertOptions {
     relative: config.get<boolean>('relativeNumbers', false),
     waitThresholdMs: Math.max(0, config.get<number>('waitThreshold', 1000)),
     window: config.get<boolean>('window', true),
+    // 0: every packet.
+    limit: Math.max(0, config.get<number>('limit', 200_000)) || undefined,
   };
 }
 

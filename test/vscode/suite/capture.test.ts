@@ -123,6 +123,25 @@ describe('tcpseq: Import Capture...', () => {
     }
   });
 
+  it('imports at most tcpseq.import.limit packets of a connection (0: all), and the document says what was cut', async () => {
+    const config = vscode.workspace.getConfiguration('tcpseq.import');
+    const segmentLines = (d: vscode.TextDocument) => d.getText().split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length;
+    const whole = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('bulk.pcap'));
+    const total = segmentLines(whole);
+    assert.ok(total > 20, `the bulk capture has ${total} segments, under the default limit`);
+    await config.update('limit', 10, vscode.ConfigurationTarget.Global);
+    try {
+      const cut = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('bulk.pcap'));
+      assert.strictEqual(segmentLines(cut), 10);
+      assert.match(cut.getText(), new RegExp(`^# Only the first 10 packets are written \\(--limit\\); ${total - 10} more are cut\\.$`, 'm'));
+      await config.update('limit', 0, vscode.ConfigurationTarget.Global);
+      const all = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('bulk.pcap'));
+      assert.strictEqual(segmentLines(all), total);
+    } finally {
+      await config.update('limit', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('with several connections, a QuickPick lists them with packet counts and imports the chosen one', async () => {
     // Two real captures in one file: the second one's records after the first one's.
     const a = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
