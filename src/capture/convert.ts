@@ -622,6 +622,7 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
     warnings.push(`${n} segment${n === 1 ? ' was' : 's were'} captured out of order; written where they were sent (as ~>)`);
   }
   const order = capture.lineOrder();
+  sendAcksInOrder(capture.rows, order);
   sendRetransmissionsBeforeTheirAcks(capture.rows, order);
   return { segments, rows: capture.rows, order };
 }
@@ -929,6 +930,59 @@ class CaptureOrder {
 }
 
 /**
+ * An endpoint's acks never go down (RCV.NXT only moves forward), but a capture may show its pure
+ * ACKs in another order, as it may show data segments. Each pure ACK moves up before this side's
+ * pure ACKs with a higher ack (and over the peer's segments in between, which it does not cover).
+ */
+function sendAcksInOrder(rows: Rows, order: Int32Array): void {
+  // The line of each side's latest segment.
+  const last = new Int32Array([-1, -1]);
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    const side = rows.side[r];
+    const p = last[side];
+    last[side] = i;
+    // Rare (a branch of its own, so this loop stays small): a lower ack after a higher one.
+    if (p >= 0 && rows.ackExt[r] < rows.ackExt[order[p]]) {
+      const to = ackInOrderAt(rows, order, i);
+      if (to < i) {
+        moveLine(order, i, to);
+        last[side] = p + 1;
+        if (last[1 - side] >= to) last[1 - side]++;
+      }
+    }
+  }
+}
+
+/** Where the pure ACK on line `i` goes: before the pure ACKs of its side with a higher ack. */
+function ackInOrderAt(rows: Rows, order: Int32Array, i: number): number {
+  const r = order[i];
+  if (!isPureAck(rows, r)) return i;
+  const side = rows.side[r];
+  const ack = rows.ackExt[r];
+  let to = i;
+  for (let k = i - 1; k >= 0 && i - k <= ACK_REORDER_REACH; k--) {
+    const b = order[k];
+    if (rows.side[b] !== side) {
+      // Never before a segment it acknowledges.
+      if (endOf(rows, b) > rows.seqExt[b] && endOf(rows, b) <= ack) break;
+      continue;
+    }
+    if (!(isPureAck(rows, b) && rows.seqExt[b] === rows.seqExt[r] && rows.ackExt[b] > ack)) break;
+    to = k;
+  }
+  return to;
+}
+
+/** How many lines back a pure ACK captured out of order is moved at most. */
+const ACK_REORDER_REACH = 64;
+
+/** A captured segment with an ACK and nothing else: no octets, no SYN, FIN or RST. */
+function isPureAck(rows: Rows, r: number): boolean {
+  return !(rows.flags[r] & (SYN | FIN | RST)) && rows.len[r] === 0 && !rows.notCaptured[r] && rows.hasAck(r);
+}
+
+/**
  * A capture taken where segments arrive (loopback captures are) may show a retransmission after an
  * ACK that covers it, although it was sent before that ACK arrived (TCP does not resend what is
  * acknowledged). Such a retransmission moves up, before the ACKs that cover it; one seen after
@@ -939,7 +993,8 @@ function sendRetransmissionsBeforeTheirAcks(rows: Rows, order: Int32Array): void
   // Moving a retransmission (rare) is done outside the loop that finds them, so that this loop
   // meets no call it has not made before (that would throw its optimised code away).
   for (let i = nextRetransmission(rows, order, 0, sndMax); i < order.length; i = nextRetransmission(rows, order, i + 1, sndMax)) {
-    moveUp(rows, order, i, endOf(rows, order[i]));
+    const end = endOf(rows, order[i]);
+    if (moveUp(rows, order, i, end) === i) moveBeforeOvertaken(rows, order, i, end);
   }
 }
 
@@ -966,8 +1021,8 @@ function nextRetransmission(rows: Rows, order: Int32Array, from: number, sndMax:
   return order.length;
 }
 
-/** Moves the retransmission on line `i`, which ends at `end`, before what it was sent before. */
-function moveUp(rows: Rows, order: Int32Array, i: number, end: number): void {
+/** Moves the retransmission on line `i`, which ends at `end`, before what it was sent before; returns its new line. */
+function moveUp(rows: Rows, order: Int32Array, i: number, end: number): number {
   const r = order[i];
   const side = rows.side[r];
   let to = i;
@@ -980,9 +1035,51 @@ function moveUp(rows: Rows, order: Int32Array, i: number, end: number): void {
       : !rows.hasAck(before) || rows.ackExt[before] < end) break;
     to--;
   }
-  // The lines it hops over move down by one.
+  moveLine(order, i, to);
+  return to;
+}
+
+/** Moves line `i` up to `to`; the lines it hops over move down by one. */
+function moveLine(order: Int32Array, i: number, to: number): void {
+  const r = order[i];
   order.copyWithin(to + 1, to, i);
   order[to] = r;
+}
+
+/** How far after a retransmission the receiver's first acknowledgment of it is looked for. */
+const REPLY_LOOKAHEAD = 1000;
+
+/**
+ * A retransmission that overtook segments sent before it (a path that reorders, as loopback under
+ * load does): the receiver's first ack that covers it stops short of those segments, although the
+ * language delivers the segments of one direction in the order they are written. The
+ * retransmission on line `i` (ending at `end`) then moves up before the segments it overtook,
+ * over the receiver's duplicate ACKs, which do not cover it: written `~>`, it stays in flight
+ * until that first ack, and the overtaken segments arrive after it.
+ */
+function moveBeforeOvertaken(rows: Rows, order: Int32Array, i: number, end: number): void {
+  const r = order[i];
+  const side = rows.side[r];
+  // What the receiver had when it first acknowledged the retransmission.
+  const last = Math.min(order.length, i + REPLY_LOOKAHEAD);
+  let q = i + 1;
+  while (q < last && !(rows.side[order[q]] !== side && rows.hasAck(order[q]) && rows.ackExt[order[q]] >= end)) q++;
+  if (q >= last) return;
+  const received = rows.ackExt[order[q]];
+  let to = i;
+  let overtook = false;
+  while (to > 0) {
+    const before = order[to - 1];
+    if (rows.side[before] === side) {
+      // Stop at what had arrived (the original among it) and at missing segments.
+      if (rows.notCaptured[before] || rows.seqExt[before] < received || rows.flags[before] & (SYN | RST)) break;
+      if (endOf(rows, before) > rows.seqExt[before]) overtook = true;
+    } else if (rows.hasAck(before) && rows.ackExt[before] >= end) {
+      break; // an ack of the retransmission itself
+    }
+    to--;
+  }
+  if (overtook) moveLine(order, i, to);
 }
 
 const ARROW_ARRIVES = 0; // `->`

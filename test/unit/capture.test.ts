@@ -356,6 +356,39 @@ describe('captures taken where segments arrive (as on loopback): reordering', ()
     assert.ok(remarks(analyze(result.text)).some((r) => /retransmission/.test(r)), 'the checker sees the retransmission');
   });
 
+  /** The packet of `frame` (bulk.pcap: frames 14 to 17 are server data, 18 the client's ACK of them). */
+  const frame = (n: number) => packets.find((p) => p.frame === n)!;
+  const upTo = (n: number) => packets.filter((p) => p.frame <= n);
+  const after = (n: number) => packets.filter((p) => p.frame > n);
+  const lineOfFrame = (text: string, n: number) => text.split('\n').findIndex((l) => l.includes(`# frame ${n},`));
+
+  it('a pure ACK captured after a higher one of its side is written before it (acks never go down)', () => {
+    assert.deepEqual([14, 15, 16, 17].map((n) => frame(n).payloadLength > 0 && frame(n).srcPort === 8080), [true, true, true, true]);
+    assert.equal(frame(18).ack, (frame(17).seq + frame(17).payloadLength) >>> 0);
+    // The client acknowledged frames 14 and 15 first; the capture shows that ACK after frame 19.
+    const early = { ...frame(18), frame: 901, ack: (frame(16).seq) >>> 0 };
+    const result = convertCapture([...upTo(19), early, ...after(19)], { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.deepEqual(problems(result.text), [], result.text);
+    assert.ok(lineOfFrame(result.text, 901) < lineOfFrame(result.text, 18), result.text);
+  });
+
+  it('a retransmission that overtook segments sent before it is written before them', () => {
+    // Frame 14 is lost and sent again (902) after a duplicate ACK (901); the copy reaches the
+    // client before frames 15 to 17, sent before it: the client first acknowledges the copy alone.
+    const dupAck = { ...frame(13), frame: 901, seconds: frame(17).seconds, nanos: frame(17).nanos };
+    const copy = { ...frame(14), frame: 902, seconds: frame(17).seconds, nanos: frame(17).nanos };
+    const ackOfCopy = { ...frame(18), frame: 903, ack: frame(15).seq };
+    const result = convertCapture([...upTo(17), dupAck, copy, ackOfCopy, ...after(17)], { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.deepEqual(problems(result.text), [], result.text);
+    const lines = result.text.split('\n');
+    assert.match(lines[lineOfFrame(result.text, 14)], /^S-xC /);
+    assert.match(lines[lineOfFrame(result.text, 902)], /^S~>C /);
+    assert.ok(lineOfFrame(result.text, 902) < lineOfFrame(result.text, 15), result.text);
+    assert.ok(lineOfFrame(result.text, 901) > lineOfFrame(result.text, 17), 'the duplicate ACK stays after the segments it followed');
+  });
+
   it('two segments missing from the capture, resent one by one after three duplicate ACKs: the missing line splits where the second copy starts', () => {
     // The server's data segments A and B are not captured; C after them is. The client asks for A
     // three times, and the server resends A, then B: B's seq lies inside the one missing line.
