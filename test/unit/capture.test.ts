@@ -167,6 +167,66 @@ function wrongAckCapture(): Uint8Array {
   return changed;
 }
 
+describe('excerpts of a capture under load (test/fixtures/captures/under-load)', () => {
+  const UNDER_LOAD = path.join(CAPTURES, 'under-load');
+  const excerpt = (name: string) => new Uint8Array(fs.readFileSync(path.join(UNDER_LOAD, name)));
+  const files = fs.readdirSync(UNDER_LOAD).filter((f) => f.endsWith('.pcap')).sort();
+  /** Each side's pure ACK lines' acks, in document order (`x+N` / `y+N` -> N). */
+  const acksBySide = (text: string) => {
+    const acks: Record<string, number[]> = { C: [], S: [] };
+    for (const m of text.matchAll(/^([CS])\S+ ACK seq=\S+ ack=[xy]\+?(\d*)(?: win=\d+)?  #/gm)) acks[m[1]].push(Number(m[2] || 0));
+    return acks;
+  };
+  const goesDown = (values: number[]) => values.some((v, i) => i > 0 && v < values[i - 1]);
+
+  it('holds the three cases', () => {
+    assert.deepEqual(files, ['acks-out-of-order.pcap', 'missing-resent-in-pieces.pcap', 'retransmission-overtakes.pcap']);
+  });
+
+  for (const file of files) {
+    for (const relative of [false, true]) {
+      it(`${file}${relative ? ' --relative' : ''}: imports and checks with no error or warning, one line per segment`, () => {
+        const text = importText(excerpt(file), relative);
+        assert.deepEqual(problems(text), [], text);
+        assert.equal(text.split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l) && !l.includes(': not captured')).length, readCapture(excerpt(file)).packetCount);
+      });
+    }
+  }
+
+  it("acks-out-of-order: the capture shows a side's acks going down; the document never does", () => {
+    const { packets } = readCapture(excerpt('acks-out-of-order.pcap'));
+    const pureAcksFrom = (port: number) => packets.filter((p) => p.payloadLength === 0 && p.srcPort === port).map((p) => p.ack);
+    assert.ok(goesDown(pureAcksFrom(8080)) || goesDown(pureAcksFrom(40000)), 'the capture has pure ACKs out of order');
+    const text = importText(excerpt('acks-out-of-order.pcap'), true);
+    const acks = acksBySide(text);
+    assert.ok(acks.C.length + acks.S.length > 20, text);
+    assert.ok(!goesDown(acks.S) && !goesDown(acks.C), text);
+  });
+
+  it('missing-resent-in-pieces: the missing octets are written as two lines, each resent', () => {
+    const text = importText(excerpt('missing-resent-in-pieces.pcap'), true);
+    const lines = text.split('\n');
+    const split = lines.findIndex((l, i) => l.includes(': not captured') && lines[i + 1]?.includes(': not captured'));
+    assert.ok(split > 0, text);
+    const analysis = analyze(text);
+    const seqOf = (line: string) => /seq=(\S+)/.exec(line)![1];
+    for (const missing of [lines[split], lines[split + 1]]) {
+      const resent = analysis.diagnostics.some((d) => d.code === 'retransmission' && seqOf(lines[d.range.start.line]) === seqOf(missing));
+      assert.ok(resent, `a retransmission of ${missing}`);
+    }
+  });
+
+  it('retransmission-overtakes: the retransmission is written before segments sent (and captured) before it', () => {
+    const text = importText(excerpt('retransmission-overtakes.pcap'), true);
+    const lines = text.split('\n');
+    const frameOf = (line: string) => Number(/# frame (\d+),/.exec(line)?.[1] ?? NaN);
+    const retransmissions = analyze(text).diagnostics.filter((d) => d.code === 'retransmission').map((d) => d.range.start.line);
+    const overtaking = retransmissions.filter((at) => lines.slice(at + 1, at + 40).some((l) => l[0] === lines[at][0] && frameOf(l) < frameOf(lines[at])));
+    assert.ok(overtaking.length > 0, text);
+    assert.match(lines[overtaking[0]], /^[CS]~>[CS] /);
+  });
+});
+
 describe('an ack changed by one byte in the capture', () => {
   it('gives exactly one error, on that segment\'s line', () => {
     const bytes = load('normal.pcap');
