@@ -24,6 +24,9 @@ const WARM_RUNS = 7;
 /** tshark runs, whose median is shown. */
 const TSHARK_RUNS = 3;
 const OCTETS = 50_000_000;
+/** The capture under load: a transfer ten times as long, made the same way (see runUnderLoad). */
+const UNDER_LOAD_CAPTURE = path.join(OUT_DIR, 'under-load.pcap');
+const UNDER_LOAD_OCTETS = 500_000_000;
 
 type Kind = 'retransmission' | 'out-of-order' | 'keep-alive' | 'duplicate-ack';
 const KINDS: Kind[] = ['retransmission', 'out-of-order', 'keep-alive', 'duplicate-ack'];
@@ -108,6 +111,48 @@ export async function run(): Promise<void> {
   }
 }
 
+/**
+ * At scale: a 500 MB transfer (over a million packets), which loads loopback and tcpdump enough
+ * that the capture shows segments out of order and segments it missed. One run of the whole command
+ * and one of tshark: what a user waits for, and whether the document checks clean.
+ */
+export function runUnderLoad(): void {
+  console.log('\n== capture under load (tcpseq import --check vs tshark -z expert, one run each)');
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  let how = 'made earlier';
+  if (!fs.existsSync(UNDER_LOAD_CAPTURE)) {
+    const why = captureWithKernel(UNDER_LOAD_CAPTURE, UNDER_LOAD_OCTETS);
+    if (why !== undefined) {
+      console.log(`not run: ${why}`);
+      return;
+    }
+    how = 'made now';
+  }
+  const cli = path.join(REPO, 'dist', 'cli.js');
+  const document = path.join(OUT_DIR, 'under-load.tcpseq');
+  const t0 = performance.now();
+  const ours = spawnSync(process.execPath, [cli, 'import', UNDER_LOAD_CAPTURE, '--relative', '-o', document, '--check'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const oursMs = performance.now() - t0;
+  if (ours.error || ours.status === 2) {
+    console.log(`tcpseq import --check failed: ${ours.error?.message ?? ours.stderr}`);
+    return;
+  }
+  const problems = ours.stdout.split('\n').filter((l) => /: (error|warning): /.test(l));
+  const packets = /, (\d+) packets/.exec(fs.readFileSync(document, 'utf8').slice(0, 500))?.[1] ?? '?';
+  const t1 = performance.now();
+  const tshark = spawnSync('tshark', ['-r', UNDER_LOAD_CAPTURE, '-q', '-z', 'expert'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const tsharkMs = performance.now() - t1;
+  console.log(`capture: ${path.relative(REPO, UNDER_LOAD_CAPTURE)} (real kernel, ${how}), ${packets} packets, ${(fs.statSync(UNDER_LOAD_CAPTURE).size / 1e6).toFixed(0)} MB`);
+  console.log(`tcpseq import --relative -o OUT --check: ${ms(oursMs)}, process start to exit; ${problems.length} errors and warnings`);
+  for (const line of ours.stderr.trim().split('\n').filter(Boolean)) console.log(`        ${line}`);
+  for (const line of problems.slice(0, 5)) console.log(`        ${line}`);
+  if (tshark.error || tshark.status !== 0) {
+    console.log(`tshark: not run (${tshark.error ? tshark.error.message : String(tshark.stderr).trim().split('\n').pop()})`);
+    return;
+  }
+  console.log(`tshark -q -z expert: ${ms(tsharkMs)}; tcpseq is ${(tsharkMs / oursMs).toFixed(1)}x faster`);
+}
+
 interface Timing { read: number; convert: number; check: number; total: number }
 
 /** The median of a few times. */
@@ -156,7 +201,7 @@ function countExpert(output: string): Record<Kind, number> {
 function makeCapture(): { file: string; how: string } | undefined {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   if (packetsIn(KERNEL_CAPTURE) >= MIN_PACKETS) return { file: KERNEL_CAPTURE, how: 'real kernel, made earlier' };
-  const why = captureWithKernel();
+  const why = captureWithKernel(KERNEL_CAPTURE, OCTETS);
   if (why === undefined && packetsIn(KERNEL_CAPTURE) >= MIN_PACKETS) return { file: KERNEL_CAPTURE, how: 'real kernel, made now' };
   console.log(`kernel capture not possible (${why ?? `fewer than ${MIN_PACKETS} packets`}): synthesising from bulk.pcap's pattern`);
   synthesise(SYNTHETIC_CAPTURE);
@@ -168,14 +213,14 @@ function packetsIn(file: string): number {
   return readFrames(new Uint8Array(fs.readFileSync(file))).frames.length;
 }
 
-/** netns + tcpdump -i lo on a 50 MB transfer in 500-octet segments. Returns why it failed, if it did. */
-function captureWithKernel(): string | undefined {
+/** netns + tcpdump -i lo on a transfer of `octets` in 500-octet segments, into `file`. Returns why it failed, if it did. */
+function captureWithKernel(file: string, octets: number): string | undefined {
   if (process.getuid?.() !== 0) return 'not root';
   for (const tool of ['tcpdump', 'ip', 'python3']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} missing`;
   }
   const ns = `tcpseq-bench-${process.pid}`;
-  const tmp = `${KERNEL_CAPTURE}.tmp`;
+  const tmp = `${file}.tmp`;
   // The same steps as make-captures.sh: private namespace, loopback only, one segment per packet.
   const script = `
     set -e
@@ -186,7 +231,7 @@ function captureWithKernel(): string | undefined {
     ip netns exec ${ns} tcpdump -i lo -U -B 65536 -n -s 96 -w '${tmp}' 'tcp port 8080' 2>'${tmp}.log' &
     dump=$!
     sleep 1
-    ip netns exec ${ns} python3 '${SCENARIOS}' long-transfer ${OCTETS}
+    ip netns exec ${ns} python3 '${SCENARIOS}' long-transfer ${octets}
     sleep 2
     kill $dump 2>/dev/null || { cat '${tmp}.log' >&2; exit 1; }
     wait $dump 2>/dev/null || true
@@ -196,7 +241,7 @@ function captureWithKernel(): string | undefined {
   const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) return `capture script failed: ${(r.stderr || String(r.error ?? `status ${r.status}`)).trim().split('\n').pop()}`;
   console.log(r.stdout.trim().replace(/^/gm, '  tcpdump: '));
-  fs.renameSync(tmp, KERNEL_CAPTURE);
+  fs.renameSync(tmp, file);
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 import { run as runCore, runScaling, runTyping } from './core';
 import { benchPreview } from './preview';
 import { run as runPreviewBrowser } from './previewBrowser';
-import { run as runCapture } from './capture';
+import { run as runCapture, runUnderLoad } from './capture';
 import { benchTyping } from '../vscode/bench/typing';
 
 async function main(): Promise<void> {
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   benchPreview();
   await runPreviewBrowser();
   await runCapture();
+  runUnderLoad();
   await benchTyping();
 }
 
