@@ -114,6 +114,7 @@ export const DIAGNOSTIC_MESSAGES: MessageTable = {
   'reason.timeWaitOver': '2 MSL passed in TIME-WAIT',
   // Information
   'info.keepAlive': 'keep-alive probe: one below SND.NXT, answered with an ACK',
+  'info.windowProbe': "window probe: one below SND.NXT while {peer}'s window is 0, answered with an ACK",
   'info.retransmission': 'retransmission of the segment at line {line}',
   'info.outOfOrder': 'arrives out of order: {endpoint} holds it until {expected} arrives',
   'info.duplicateAck': 'duplicate ACK: {ack} again, still waiting for it',

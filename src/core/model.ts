@@ -742,8 +742,15 @@ class Model {
     // Keep-alive: SND.NXT - 1, with nothing outstanding and everything received acknowledged.
     if (d === -1 && !syn && !fin && !rst && len <= 1 && s.synchronized && s.sndUna && same(s.sndUna, s.sndNxt!) && !s.ackOwed) {
       this.shown(draft, st, 'seq', value);
-      addRemark(remarks, 'keep-alive');
-      this.report(st.seq!.range, 'information', 'keep-alive', msg('info.keepAlive'));
+      // While the peer's window is closed, the same probe asks whether it has opened (RFC 9293
+      // 3.8.6.1, zero-window probing): Linux sends it so.
+      if (s.sndWnd === 0) {
+        addRemark(remarks, 'window-probe');
+        this.report(st.seq!.range, 'information', 'window-probe', msg('info.windowProbe', { peer: s.peer }));
+      } else {
+        addRemark(remarks, 'keep-alive');
+        this.report(st.seq!.range, 'information', 'keep-alive', msg('info.keepAlive'));
+      }
       return value;
     }
 
@@ -1251,7 +1258,7 @@ class Model {
       }
     } else if (d !== undefined && d < 0 && occupies === 0 && seg.len === 0) {
       // A keep-alive probe or an old ACK: answered with an ACK.
-      if (seg.remarks.includes('keep-alive')) r.ackOwed = true;
+      if (isProbe(seg)) r.ackOwed = true;
     }
 
     // ACK.
@@ -1273,7 +1280,7 @@ class Model {
         if (dUna !== undefined && dUna > 0 && dNxt !== undefined && dNxt <= 0) {
           r.sndUna = seg.ackNo;
           this.ackSent(r, seg.ackNo);
-        } else if (dUna === 0 && occupies === 0 && seg.len === 0 && !same(r.sndUna, r.sndNxt) && !seg.remarks.includes('keep-alive')) {
+        } else if (dUna === 0 && occupies === 0 && seg.len === 0 && !same(r.sndUna, r.sndNxt) && !isProbe(seg)) {
           addRemark(seg.remarks, 'duplicate-ack');
           this.report(this.segmentRange(seg), 'information', 'duplicate-ack', msg('info.duplicateAck', { ack: show(seg.ackNo) }));
         }
@@ -1534,6 +1541,11 @@ function holds(r: Tcb, seq: SeqVal): boolean {
     if (d !== undefined) return false;
   }
   return false;
+}
+
+/** A keep-alive or window probe: one below SND.NXT, which its receiver answers with an ACK. */
+function isProbe(seg: Segment): boolean {
+  return seg.remarks.includes('keep-alive') || seg.remarks.includes('window-probe');
 }
 
 function addRemark(list: SegmentRemark[], x: SegmentRemark): void {

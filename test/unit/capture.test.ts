@@ -59,7 +59,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'simultaneous-close']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -126,6 +126,16 @@ describe('capture fixtures from a real kernel', () => {
     const a = analyze(text);
     assert.ok(remarks(a).filter((r) => r === 'keep-alive').length >= 2, text);
     assert.ok((text.match(/^wait 1(\.\d+)? s$/gm) ?? []).length >= 2, text);
+  });
+
+  it('zero window: the client advertises win=0, the server probes it, and the transfer goes on when it reopens', () => {
+    const text = importText(load('zero-window.pcap'), true);
+    const a = analyze(text);
+    assert.match(text, /^C->S ACK seq=x\+\d+ ack=y\+\d+ win=0 /m);
+    assert.ok(remarks(a).filter((r) => r === 'window-probe').length >= 2, text);
+    assert.equal(remarks(a).filter((r) => r === 'keep-alive').length, 0, text);
+    // The server closes once all is sent: it ends in TIME-WAIT.
+    assert.deepEqual(finalStates(a), { C: 'CLOSED', S: 'TIME-WAIT' });
   });
 
   it('bulk transfer: several segments are in flight before an ACK, with small MSS', () => {

@@ -123,6 +123,16 @@ describe('model', () => {
       expectCodes(doc('S: CLOSED', 'C->S SYN seq=x', 'S->C RST ACK seq=1 ack=x+1'), ['3:error:seq-mismatch']);
     });
 
+    it("rule 1: the same probe while the peer's window is 0 is a window probe, answered with an ACK", () => {
+      const a = expectCodes(doc(...HANDSHAKE, 'C->S ACK seq=x+1 ack=y+1 len=100', 'S->C ACK seq=y+1 ack=x+101 win=0', 'C->S ACK seq=x+100 ack=y+1', 'S->C ACK seq=y+1 ack=x+101 win=0'),
+        ['6:information:window-probe']);
+      assert.match(a.diagnostics[0].message, /window probe: one below SND\.NXT while S's window is 0/);
+      assert.deepEqual(a.timeline.events[5].segment?.remarks, ['window-probe']);
+      // Once the window has opened again, the probe is a keep-alive.
+      expectCodes(doc(...HANDSHAKE, 'C->S ACK seq=x+1 ack=y+1 len=100', 'S->C ACK seq=y+1 ack=x+101 win=1000', 'C->S ACK seq=x+100 ack=y+1', 'S->C ACK seq=y+1 ack=x+101'),
+        ['6:information:keep-alive']);
+    });
+
     it('rule 2: ack past RCV.NXT and below it are errors naming the expected value', () => {
       let a = expectCodes(doc(...HANDSHAKE, 'S->C ACK seq=y+1 ack=x+2'), ['4:error:ack-mismatch']);
       assert.match(a.diagnostics[0].message, /never received/);
