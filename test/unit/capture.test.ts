@@ -59,7 +59,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'simultaneous-close']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -136,6 +136,16 @@ describe('capture fixtures from a real kernel', () => {
     assert.equal(remarks(a).filter((r) => r === 'keep-alive').length, 0, text);
     // The server closes once all is sent: it ends in TIME-WAIT.
     assert.deepEqual(finalStates(a), { C: 'CLOSED', S: 'TIME-WAIT' });
+  });
+
+  it('SYN retransmission: SYNs dropped by a full accept queue are lost, the last one opens the connection', () => {
+    const text = importText(load('syn-retransmission.pcap'), true);
+    const syns = text.split('\n').filter((l) => /^C\S+S SYN seq=x /.test(l));
+    assert.ok(syns.length >= 3, text);
+    assert.ok(syns.slice(0, -1).every((l) => l.startsWith('C-xS ')) && syns[syns.length - 1].startsWith('C->S '), text);
+    const a = analyze(text);
+    assert.equal(remarks(a).filter((r) => r === 'retransmission').length, syns.length - 1);
+    assert.ok(statesVisited(a, 'C').includes('ESTABLISHED') && statesVisited(a, 'S').includes('ESTABLISHED'));
   });
 
   it('bulk transfer: several segments are in flight before an ACK, with small MSS', () => {
