@@ -930,9 +930,11 @@ class CaptureOrder {
 }
 
 /**
- * An endpoint's acks never go down (RCV.NXT only moves forward), but a capture may show its pure
- * ACKs in another order, as it may show data segments. Each pure ACK moves up before this side's
- * pure ACKs with a higher ack (and over the peer's segments in between, which it does not cover).
+ * An endpoint's acks never go down (RCV.NXT only moves forward), nor its seq (SND.NXT), but a
+ * capture may show its pure ACKs in another order, as it may show data segments. Each pure ACK moves
+ * up before this side's segments that were sent after it: pure ACKs with a higher ack, and segments
+ * that start at its seq and so moved SND.NXT past it (over the peer's segments in between, which
+ * it does not cover).
  */
 function sendAcksInOrder(rows: Rows, order: Int32Array): void {
   // The line of each side's latest segment.
@@ -942,8 +944,8 @@ function sendAcksInOrder(rows: Rows, order: Int32Array): void {
     const side = rows.side[r];
     const p = last[side];
     last[side] = i;
-    // Rare (a branch of its own, so this loop stays small): a lower ack after a higher one.
-    if (p >= 0 && rows.ackExt[r] < rows.ackExt[order[p]]) {
+    // Rare (a branch of its own, so this loop stays small): a lower ack or seq after a higher one.
+    if (p >= 0 && (rows.ackExt[r] < rows.ackExt[order[p]] || rows.seqExt[r] < endOf(rows, order[p]))) {
       const to = ackInOrderAt(rows, order, i);
       if (to < i) {
         moveLine(order, i, to);
@@ -954,7 +956,7 @@ function sendAcksInOrder(rows: Rows, order: Int32Array): void {
   }
 }
 
-/** Where the pure ACK on line `i` goes: before the pure ACKs of its side with a higher ack. */
+/** Where the pure ACK on line `i` goes: before the segments of its side sent after it. */
 function ackInOrderAt(rows: Rows, order: Int32Array, i: number): number {
   const r = order[i];
   if (!isPureAck(rows, r)) return i;
@@ -968,10 +970,19 @@ function ackInOrderAt(rows: Rows, order: Int32Array, i: number): number {
       if (endOf(rows, b) > rows.seqExt[b] && endOf(rows, b) <= ack) break;
       continue;
     }
-    if (!(isPureAck(rows, b) && rows.seqExt[b] === rows.seqExt[r] && rows.ackExt[b] > ack)) break;
+    if (!(rows.seqExt[b] === rows.seqExt[r] && sentAfterPureAck(rows, b, ack))) break;
     to = k;
   }
   return to;
+}
+
+/**
+ * True when segment `b`, of the side of a pure ACK that has its seq and acknowledges `ack`, was sent
+ * after that ACK: a pure ACK with a higher ack, or data or a FIN (not a SYN or RST) with at least it.
+ */
+function sentAfterPureAck(rows: Rows, b: number, ack: number): boolean {
+  if (isPureAck(rows, b)) return rows.ackExt[b] > ack;
+  return !(rows.flags[b] & (SYN | RST)) && endOf(rows, b) > rows.seqExt[b] && rows.ackExt[b] >= ack; // NaN (no ACK): false
 }
 
 /** How many lines back a pure ACK captured out of order is moved at most. */
@@ -983,16 +994,17 @@ function isPureAck(rows: Rows, r: number): boolean {
 }
 
 /**
- * A capture taken where segments arrive (loopback captures are) may show a retransmission after an
- * ACK that covers it, although it was sent before that ACK arrived (TCP does not resend what is
- * acknowledged). Such a retransmission moves up, before the ACKs that cover it; one seen after
- * newer data of its side also moves before that data, as it was sent first.
+ * A capture taken where segments arrive (loopback captures are) may show a segment after an ACK that
+ * covers it, although it was sent before that ACK: a retransmission (TCP does not resend what is
+ * acknowledged), or data the capture shows late. Such a segment moves up, before the ACKs that
+ * cover it; one seen after newer data of its side also moves before that data, as it was sent first.
  */
 function sendRetransmissionsBeforeTheirAcks(rows: Rows, order: Int32Array): void {
   const sndMax = new Float64Array([-Infinity, -Infinity]);
-  // Moving a retransmission (rare) is done outside the loop that finds them, so that this loop
-  // meets no call it has not made before (that would throw its optimised code away).
-  for (let i = nextRetransmission(rows, order, 0, sndMax); i < order.length; i = nextRetransmission(rows, order, i + 1, sndMax)) {
+  const acked = new Float64Array([-Infinity, -Infinity]);
+  // Moving a segment (rare) is done outside the loop that finds them, so that this loop meets no
+  // call it has not made before (that would throw its optimised code away).
+  for (let i = nextSentEarlier(rows, order, 0, sndMax, acked); i < order.length; i = nextSentEarlier(rows, order, i + 1, sndMax, acked)) {
     const end = endOf(rows, order[i]);
     if (moveUp(rows, order, i, end) === i) moveBeforeOvertaken(rows, order, i, end);
   }
@@ -1005,18 +1017,24 @@ function endOf(rows: Rows, r: number): number {
 }
 
 /**
- * The first line from `from` on that retransmits octets its side had sent before (or the end);
- * `sndMax`: the end of each side's highest octet on the lines before `from`, moved on past it.
+ * The first line from `from` on that was sent before a line above it: it retransmits octets its side
+ * had sent before, or the peer acknowledged its start above it. `sndMax`: the end of each side's
+ * highest octet on the lines before `from`; `acked`: the highest ack each side received there.
+ * Both move on past the line returned.
  */
-function nextRetransmission(rows: Rows, order: Int32Array, from: number, sndMax: Float64Array): number {
-  const { side: sides, flags: flagsOf, seqExt } = rows;
+function nextSentEarlier(rows: Rows, order: Int32Array, from: number, sndMax: Float64Array, acked: Float64Array): number {
+  const { side: sides, flags: flagsOf, seqExt, ackExt, notCaptured } = rows;
   for (let i = from; i < order.length; i++) {
     const r = order[i];
     const side = sides[r];
     const end = endOf(rows, r);
-    const isRetransmission = !(flagsOf[r] & (RST | SYN)) && end > seqExt[r] && end <= sndMax[side];
+    const occupies = !(flagsOf[r] & (RST | SYN)) && end > seqExt[r];
+    const isRetransmission = occupies && end <= sndMax[side];
+    const ackedBeforeSent = occupies && seqExt[r] < acked[side] && notCaptured[r] === 0;
     if (end > sndMax[side]) sndMax[side] = end;
-    if (isRetransmission) return i;
+    // NaN (no ACK) is not greater.
+    if (ackExt[r] > acked[1 - side]) acked[1 - side] = ackExt[r];
+    if (isRetransmission || ackedBeforeSent) return i;
   }
   return order.length;
 }
