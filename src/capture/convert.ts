@@ -23,6 +23,7 @@ const SYN = TCP_SYN;
 const ACK = TCP_ACK;
 const FIN = TCP_FIN;
 const RST = TCP_RST;
+const PSH = TCP_PSH;
 
 /** One side of a connection. */
 export interface CaptureEndpoint {
@@ -238,6 +239,9 @@ class Rows {
   len: Float64Array;
   /** Seconds since the first segment. */
   time: Float64Array;
+  /** For a part of a captured segment cut in pieces (see splitAtAcks): which (from 1) and of how many; 0 otherwise. */
+  part: Int32Array;
+  partCount: Int32Array;
 
   constructor(capacity: number) {
     this.side = new Uint8Array(capacity);
@@ -249,6 +253,8 @@ class Rows {
     this.ackExt = new Float64Array(capacity);
     this.len = new Float64Array(capacity);
     this.time = new Float64Array(capacity);
+    this.part = new Int32Array(capacity);
+    this.partCount = new Int32Array(capacity);
   }
 
   hasAck(row: number): boolean {
@@ -269,6 +275,14 @@ class Rows {
     this.segment[row] = -1;
     this.notCaptured[row] = 1;
     this.ackExt[row] = NaN;
+    return row;
+  }
+
+  /** A row for the part of captured row `of` that starts `offset` octets into it. */
+  addPart(of: number, offset: number, len: number, flags: number): number {
+    const row = this.add(this.side[of], flags, (this.seq[of] + offset) % TWO_32, this.seqExt[of] + offset, len, this.time[of]);
+    this.segment[row] = this.segment[of];
+    this.ackExt[row] = this.ackExt[of];
     return row;
   }
 
@@ -295,6 +309,8 @@ class Rows {
     this.ackExt = grown(this.ackExt, capacity);
     this.len = grown(this.len, capacity);
     this.time = grown(this.time, capacity);
+    this.part = grown(this.part, capacity);
+    this.partCount = grown(this.partCount, capacity);
   }
 }
 
@@ -404,7 +420,7 @@ const MAX_SEGMENT_LINE = 400;
 
 /** Writes a line per segment, with `wait` lines (or comments) where time passes. */
 function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number, written: WrittenRows | undefined): void {
-  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf } = rows;
+  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf, part: parts, partCount: partCounts } = rows;
   const { ack: acks, window: windows, frame: frames } = segments;
   const { kind, inFlightUntil } = arrows;
   const flagWords = flagsSeq();
@@ -478,6 +494,7 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
     at = putBytes(b, at, p >= 0 ? FRAME_IS : MISSING_TIME);
     if (p >= 0) {
       at = putInteger(b, at, frames[p]);
+      if (parts[r] > 0) at = putPart(b, at, parts[r], partCounts[r]);
       at = putBytes(b, at, FRAME_TIME);
     }
     at = putFixed6(b, at, time);
@@ -590,6 +607,17 @@ function flagColumns(): Int32Array {
   return (flagColumnsByFlags = columns);
 }
 
+const PART_IS = ascii(', part ');
+const OF = ascii(' of ');
+
+/** `, part K of N`: which part of a segment cut in parts (splitAtAcks) a line is. */
+function putPart(b: Uint8Array, at: number, part: number, count: number): number {
+  at = putBytes(b, at, PART_IS);
+  at = putInteger(b, at, part);
+  at = putBytes(b, at, OF);
+  return putInteger(b, at, count);
+}
+
 /** A sequence number of `space`: relative to its base (`x+N`, `y-N`), or as sent without one. */
 function putSeq(b: Uint8Array, at: number, space: number, raw: number, ext: number, base: Float64Array): number {
   const from = base[space];
@@ -621,10 +649,86 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
     const n = capture.reordered;
     warnings.push(`${n} segment${n === 1 ? ' was' : 's were'} captured out of order; written where they were sent (as ~>)`);
   }
-  const order = capture.lineOrder();
-  sendAcksInOrder(capture.rows, order);
-  sendRetransmissionsBeforeTheirAcks(capture.rows, order);
+  const captured = capture.lineOrder();
+  sendAcksInOrder(capture.rows, captured);
+  sendRetransmissionsBeforeTheirAcks(capture.rows, captured);
+  const { order, cut } = splitAtAcks(capture.rows, captured);
+  if (cut > 0) {
+    warnings.push(cut === 1
+      ? '1 captured segment is written in parts, cut where the peer\'s acks fall inside it (segmentation offload at the capturing host: the wire carried smaller segments)'
+      : `${cut} captured segments are written in parts, cut where the peer's acks fall inside them (segmentation offload at the capturing host: the wire carried smaller segments)`);
+  }
   return { segments, rows: capture.rows, order };
+}
+
+/**
+ * A host that hands large segments to its network card (TSO) or cuts them itself late (GSO) is
+ * captured sending segments of many MSS; the wire carries them one MSS at a time, and the peer
+ * acknowledges what it has received, often the middle of such a segment. An ack inside a segment
+ * would acknowledge octets that never arrived, so such a segment is written in parts, cut where an
+ * ack of the peer falls inside it while it is outstanding. Returns the lines with the parts, and
+ * how many segments were cut.
+ */
+function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: number } {
+  const n = order.length;
+  // Per side: its new data (rows), in sequence order, from the first not yet acknowledged to its end.
+  const queue = new Int32Array(2 * n);
+  const head = Int32Array.of(0, n);
+  const tail = Int32Array.of(0, n);
+  const highest = Float64Array.of(-Infinity, -Infinity);
+  let cuts: Map<number, number[]> | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = order[i];
+    const side = rows.side[r];
+    const seq = rows.seqExt[r];
+    if (rows.len[r] > 0 && seq >= highest[side] && !rows.notCaptured[r] && !(rows.flags[r] & (SYN | RST))) {
+      queue[tail[side]++] = r;
+      highest[side] = endOf(rows, r);
+    }
+    const ack = rows.ackExt[r]; // NaN without ACK: compares false below
+    const peer = 1 - side;
+    let h = head[peer];
+    while (h < tail[peer] && endOf(rows, queue[h]) <= ack) h++;
+    head[peer] = h;
+    if (h < tail[peer] && rows.seqExt[queue[h]] < ack) cuts = cutAt(cuts, queue[h], ack);
+  }
+  if (!cuts) return { order, cut: 0 };
+  let extra = 0;
+  for (const points of cuts.values()) extra += points.length;
+  const lines = new Int32Array(n + extra);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const r = order[i];
+    const points = cuts.get(r);
+    lines[o++] = r;
+    if (!points) continue;
+    // The row itself becomes the first part; PSH and FIN stay with the last.
+    const seq = rows.seqExt[r];
+    const dataEnd = seq + rows.len[r];
+    const flags = rows.flags[r];
+    const count = points.length + 1;
+    rows.len[r] = points[0] - seq;
+    rows.flags[r] = flags & ~(FIN | PSH);
+    rows.part[r] = 1;
+    rows.partCount[r] = count;
+    for (let k = 0; k < points.length; k++) {
+      const to = k + 1 < points.length ? points[k + 1] : dataEnd;
+      const part = rows.addPart(r, points[k] - seq, to - points[k], k + 1 < points.length ? flags & ~(FIN | PSH) : flags);
+      rows.part[part] = k + 2;
+      rows.partCount[part] = count;
+      lines[o++] = part;
+    }
+  }
+  return { order: lines, cut: cuts.size };
+}
+
+/** Records that row `r` is cut at `at` (acks come in order: a repeat is left out). */
+function cutAt(cuts: Map<number, number[]> | undefined, r: number, at: number): Map<number, number[]> {
+  cuts ??= new Map();
+  const points = cuts.get(r);
+  if (!points) cuts.set(r, [at]);
+  else if (at > points[points.length - 1]) points.push(at);
+  return cuts;
 }
 
 /** `x % 2^32` for x >= 0, without a floating-point remainder (a slow library call). */

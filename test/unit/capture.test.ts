@@ -60,7 +60,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'offload', 'simultaneous-close']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -71,7 +71,8 @@ describe('capture fixtures from a real kernel', () => {
       it(`${file}${relative ? ' --relative' : ''}: imports and checks with no error or warning`, () => {
         const text = importText(load(file), relative);
         assert.deepEqual(problems(text), [], text);
-        const segmentLines = text.split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length;
+        // Parts after the first of a segment cut in parts (offload.pcap) are not segments of their own.
+        const segmentLines = text.split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l) && !/, part ([2-9]|\d\d+) of /.test(l)).length;
         const read = readCapture(load(file));
         assert.equal(segmentLines, read.packetCount, 'one line per captured segment');
       });
@@ -147,6 +148,28 @@ describe('capture fixtures from a real kernel', () => {
     const a = analyze(text);
     assert.equal(remarks(a).filter((r) => r === 'retransmission').length, syns.length - 1);
     assert.ok(statesVisited(a, 'C').includes('ESTABLISHED') && statesVisited(a, 'S').includes('ESTABLISHED'));
+  });
+
+  it('offload: segments of many MSS, captured at the sender, are written in the parts the receiver acknowledged', () => {
+    const read = readCapture(load('offload.pcap'));
+    const mss = read.packets.find((p) => p.srcPort === 40000 && p.mss !== undefined)!.mss!;
+    const large = read.packets.filter((p) => p.payloadLength > mss);
+    assert.ok(large.length >= 5, 'the capture shows segments larger than the MSS');
+    const result = convertCapture(read, { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.ok(result.warnings.some((w) => /written in parts/.test(w)), result.warnings.join('\n'));
+    const lines = result.text.split('\n');
+    for (const p of large) {
+      // Its parts: in order, consecutive, adding up to the segment; the last keeps PSH.
+      const parts = lines.filter((l) => l.includes(`# frame ${p.frame}, part `));
+      assert.ok(parts.length >= 2, `frame ${p.frame} is cut`);
+      const lens = parts.map((l) => Number(/ len=(\d+)/.exec(l)![1]));
+      assert.equal(lens.reduce((a, b) => a + b, 0), p.payloadLength);
+      assert.ok(parts.every((l, k) => l.includes(`part ${k + 1} of ${parts.length},`)), parts.join('\n'));
+      if (p.flags & 0x08) assert.match(parts[parts.length - 1], / PSH /);
+      assert.ok(parts.slice(0, -1).every((l) => !/ (PSH|FIN) /.test(l)), parts.join('\n'));
+    }
+    assert.deepEqual(problems(result.text), []);
   });
 
   it('bulk transfer: several segments are in flight before an ACK, with small MSS', () => {
