@@ -338,7 +338,7 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   const warnings: string[] = [];
   const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
   const { segments } = connection;
-  const packets = connection.rows.subarray(0, limit);
+  const packets = inTimeOrder(segments, connection.rows.subarray(0, limit));
   const cut = connection.packetCount - packets.length;
   const lines = buildLines(connection, segments, packets, warnings);
   const { rows, order } = lines;
@@ -378,6 +378,39 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   if (cut > 0) line(`# ... ${cut} more packets cut (--limit ${packets.length})`);
   const text = out.toString();
   return { text, connection, warnings, parsed: written && parseWritten(text, written.table) };
+}
+
+/**
+ * The rows in the order of their timestamps, those with the same time in capture order. A capture
+ * taken on several processors can store a packet after one tapped later; the time tells. (Packets
+ * tapped in the same microsecond keep the file's order: see CaptureOrder for what is done then.)
+ */
+function inTimeOrder(s: Segments, rows: Int32Array): Int32Array {
+  const { seconds, nanos } = s;
+  let sorted = true;
+  for (let k = 1; k < rows.length && sorted; k++) {
+    const a = rows[k - 1];
+    const b = rows[k];
+    sorted = seconds[a] < seconds[b] || (seconds[a] === seconds[b] && nanos[a] <= nanos[b]);
+  }
+  if (sorted) return rows;
+  const before = (a: number, b: number) => seconds[a] < seconds[b] || (seconds[a] === seconds[b] && nanos[a] < nanos[b]);
+  // Nearly in order, as such captures are: an insertion sort moves each packet back the few places
+  // it is out, and keeps equal times in capture order. Past a budget of moves, a general sort
+  // (Array.prototype.sort is stable too).
+  const out = Int32Array.from(rows);
+  let budget = 16 * out.length + 1024;
+  for (let k = 1; k < out.length; k++) {
+    const r = out[k];
+    let j = k;
+    while (j > 0 && before(r, out[j - 1])) {
+      out[j] = out[j - 1];
+      j--;
+      if (--budget === 0) return Int32Array.from([...rows].sort((a, b) => seconds[a] - seconds[b] || nanos[a] - nanos[b]));
+    }
+    out[j] = r;
+  }
+  return out;
 }
 
 /** The line of `side`'s first SYN (captured only, if asked), or -1. */
@@ -1132,9 +1165,16 @@ function nextSentEarlier(rows: Rows, order: Int32Array, from: number, sndMax: Fl
     const r = order[i];
     const side = sides[r];
     const end = endOf(rows, r);
-    const occupies = !(flagsOf[r] & (RST | SYN)) && end > seqExt[r];
+    const flags = flagsOf[r];
+    const occupies = !(flags & (RST | SYN)) && end > seqExt[r];
     const isRetransmission = occupies && end <= sndMax[side];
-    const ackedBeforeSent = occupies && seqExt[r] < acked[side] && notCaptured[r] === 0;
+    // A SYN,ACK counts too (its ACK, captured first, acknowledges it), and a SYN that the SYN,ACK
+    // above acknowledges. Otherwise a SYN without ACK starts the numbers afresh (a new incarnation
+    // may start anywhere below or above the old acks).
+    const pureSyn = (flags & (SYN | ACK | RST)) === SYN;
+    const ackedBeforeSent = pureSyn ? acked[side] === seqExt[r] + 1
+      : (occupies || (flags & (SYN | ACK | RST)) === (SYN | ACK)) && seqExt[r] < acked[side] && notCaptured[r] === 0;
+    if (pureSyn) acked.fill(-Infinity);
     if (end > sndMax[side]) sndMax[side] = end;
     // NaN (no ACK) is not greater.
     if (ackExt[r] > acked[1 - side]) acked[1 - side] = ackExt[r];
@@ -1150,11 +1190,12 @@ function moveUp(rows: Rows, order: Int32Array, i: number, end: number): number {
   let to = i;
   while (to > 0) {
     const before = order[to - 1];
-    // Hop over the peer's ACKs of it, and over later data of this side (their order does not
-    // matter to the model); never over the original or the peer's other segments.
+    // Hop over the peer's ACKs of it (of all of it, or of its first octets: a segment captured
+    // before the network card cut it, see splitAtAcks), and over later data of this side (their
+    // order does not matter to the model); never over the original or the peer's other segments.
     if (rows.side[before] === side
       ? rows.seqExt[before] < end || rows.notCaptured[before]
-      : !rows.hasAck(before) || rows.ackExt[before] < end) break;
+      : !rows.hasAck(before) || rows.ackExt[before] <= rows.seqExt[r]) break;
     to--;
   }
   moveLine(order, i, to);
