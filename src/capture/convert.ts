@@ -345,7 +345,9 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   const n = order.length;
 
   // Without both SYNs the window scale is unknown, and a window field alone would mislead.
-  const writeWindow = (options.window ?? true) && firstSyn(lines, 0, true) >= 0 && firstSyn(lines, 1, true) >= 0;
+  const optionsCut = synOptionsCut(lines);
+  if (optionsCut) warnings.push('the capture\'s snapshot length cut the options of a SYN: its window scale is unknown, so no win= is written');
+  const writeWindow = (options.window ?? true) && firstSyn(lines, 0, true) >= 0 && firstSyn(lines, 1, true) >= 0 && !optionsCut;
   // Relative numbering: x from the client's ISN, y from the server's (or the first position seen);
   // NaN: numbers as sent.
   const base = new Float64Array([NaN, NaN]);
@@ -411,6 +413,15 @@ function inTimeOrder(s: Segments, rows: Int32Array): Int32Array {
     out[j] = r;
   }
   return out;
+}
+
+/** True when the snapshot length cut the options of either side's first captured SYN. */
+function synOptionsCut(lines: Lines): boolean {
+  for (const side of [0, 1] as const) {
+    const line = firstSyn(lines, side, true);
+    if (line >= 0 && lines.segments.options.get(lines.rows.segment[lines.order[line]])?.cut) return true;
+  }
+  return false;
 }
 
 /** The line of `side`'s first SYN (captured only, if asked), or -1. */

@@ -240,12 +240,15 @@ function decodeTcp(f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 
   into.count = row + 1;
   // Options: only those the language writes; the rest are skipped by their length.
   const end = Math.min(p + dataOffset, f.end);
-  if (p + 20 < end) readOptions(d, p + 20, end, into, row);
+  // A snapshot length that cuts a SYN's options hides its window scale: said, so that the window
+  // is not taken unscaled.
+  const cut = p + dataOffset > f.end && (into.flags[row] & TCP_SYN) !== 0;
+  if (p + 20 < end || cut) readOptions(d, p + 20, end, into, row, cut);
   return 0;
 }
 
-function readOptions(d: Uint8Array, q: number, end: number, into: Segments, row: number): void {
-  let options: SegmentOptions | undefined;
+function readOptions(d: Uint8Array, q: number, end: number, into: Segments, row: number, cut: boolean): void {
+  let options: SegmentOptions | undefined = cut ? { cut } : undefined;
   while (q < end) {
     const kind = d[q];
     if (kind === 0) break; // end of option list

@@ -12,6 +12,8 @@ export interface SegmentOptions {
   mss?: number;
   wscale?: number;
   sackPermitted?: boolean;
+  /** The capture's snapshot length cut the options (of a SYN): those above are what was left. */
+  cut?: boolean;
 }
 
 type MutablePacket = { -readonly [K in keyof TcpPacket]: TcpPacket[K] };
@@ -132,7 +134,9 @@ export class Segments {
         payloadLength: this.payloadLength[row],
       };
       const options = this.options.get(row);
-      if (options) Object.assign(made, options);
+      if (options?.mss !== undefined) made.mss = options.mss;
+      if (options?.wscale !== undefined) made.wscale = options.wscale;
+      if (options?.sackPermitted !== undefined) made.sackPermitted = options.sackPermitted;
       this.objects[row] = p = made;
     }
     return p;
