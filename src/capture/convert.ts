@@ -861,6 +861,41 @@ class CaptureOrder {
       i = this.takeCommon(s, packets, i);
       if (i < packets.length) this.takeOne(s, packets[i++]);
     }
+    this.missedAtTheEnd(s.seconds[packets[packets.length - 1]] + s.nanos[packets[packets.length - 1]] / 1e9 - this.t0);
+  }
+
+  /**
+   * Octets a side's peer acknowledged but the capture never showed, nor anything after them: a
+   * missing segment at the end, before the first ACK of it. And a missing octet that nothing of
+   * its side follows, from a side whose FIN the capture does not hold, was that FIN: it is
+   * written as one (so the states move as they did).
+   */
+  private missedAtTheEnd(lastTime: number): void {
+    const { rows, sndMax } = this;
+    const finSeen = [false, false];
+    const acked = Float64Array.of(-Infinity, -Infinity);
+    for (let r = 0; r < rows.count; r++) {
+      if (rows.notCaptured[r]) continue;
+      const side = rows.side[r];
+      if (rows.flags[r] & FIN) finSeen[side] = true;
+      if (rows.ackExt[r] > acked[1 - side]) acked[1 - side] = rows.ackExt[r]; // NaN (no ACK) is not >
+    }
+    for (const side of [0, 1]) {
+      const known = sndMax[side];
+      const skipped = acked[side] - known; // NaN while unknown
+      if (skipped > 0 && skipped < MAX_GAP) {
+        this.missing(side, known, acked[side], lastTime);
+        sndMax[side] = acked[side];
+      }
+      if (finSeen[side]) continue;
+      for (const gap of this.missingParts[side]) {
+        const r = gap.row;
+        if (rows.len[r] === 1 && rows.seqExt[r] + 1 === sndMax[side]) {
+          rows.len[r] = 0;
+          rows.flags[r] = ACK | FIN;
+        }
+      }
+    }
   }
 
   /** The side (0: client) that sent row `p` of `s`. */

@@ -383,6 +383,24 @@ describe('conversion options', () => {
   });
 });
 
+describe('a FIN the capture missed', () => {
+  for (const file of ['normal.pcap', 'server-close.pcap', 'half-close.pcap']) {
+    for (const which of [0, 1]) {
+      it(`${file}, its ${which === 0 ? 'first' : 'second'} FIN left out: written as a FIN not captured, the endpoints end as they did`, () => {
+        const packets = readCapture(load(file)).packets;
+        const fin = packets.filter((p) => p.flags & 0x01)[which];
+        const result = convertCapture(packets.filter((p) => p !== fin), { relative: true, parse: true });
+        assert.ok(typeof result !== 'string');
+        assert.deepEqual(problems(result.text), [], result.text);
+        assert.match(result.text, /^[CS]->[CS] FIN ACK seq=[xy]\+\d+ : not captured  # /m);
+        // The parse made while writing reads the line as the parser does.
+        assert.deepEqual(analyze(result.text, { parsed: result.parsed }).diagnostics, analyze(result.text).diagnostics);
+        assert.deepEqual(finalStates(analyze(result.text)), finalStates(analyze(importText(load(file), true))));
+      });
+    }
+  }
+});
+
 describe('the parse made while a document is written', () => {
   /** Everything a parse holds, as text: statements with their ranges, diagnostics, and flag order. */
   function parseView(parsed: ParsedDocument): string {
