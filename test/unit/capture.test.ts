@@ -78,7 +78,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'offload', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'simultaneous-close']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -203,6 +203,17 @@ describe('capture fixtures from a real kernel', () => {
     assert.deepEqual(problems(result.text), []);
     // The same capture whole writes the window.
     assert.match(importText(load('offload.pcap')), / win=/);
+  });
+
+  it('port reuse: a new SYN reaches the server in TIME-WAIT and opens a new incarnation (RFC 1122 4.2.2.13)', () => {
+    const text = importText(load('port-reuse.pcap'), true);
+    const a = analyze(text);
+    assert.equal((text.match(/^C->S SYN /gm) ?? []).length, 2);
+    assert.ok(remarks(a).includes('reincarnation'), text);
+    const server = statesVisited(a, 'S');
+    const reopened = server.indexOf('TIME-WAIT');
+    assert.ok(reopened >= 0 && server.slice(reopened + 1).includes('ESTABLISHED'), server.join(' '));
+    assert.deepEqual(finalStates(a), { C: 'CLOSED', S: 'TIME-WAIT' });
   });
 
   it('bulk transfer: several segments are in flight before an ACK, with small MSS', () => {
