@@ -65,6 +65,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     else if (a === '--lang') lang = args[++i] ?? '';
     else if (a.startsWith('--lang=')) lang = a.slice('--lang='.length);
     else if (a === '--') files.push(...args.slice(i + 1)), (i = args.length);
+    else if (a === '-h' || a === '--help') return help();
     else if (a.startsWith('-') && a !== '-') return usage(`unknown option '${a}'`);
     else files.push(a);
   }
@@ -102,7 +103,18 @@ export function diagnosticLine(d: FileDiagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`;
 }
 
+const USAGE = `usage: tcpseq check FILE... [--format text|json] [--lang en|zh-cn]
+  FILE       a .tcpseq document or a Markdown file (its tcpseq blocks); - reads standard input
+  --format   text: FILE:LINE:COL: SEVERITY: MESSAGE [CODE] per line (default); json: an array
+  --lang     the language of the messages (default: from LANG)
+Exit status: 0 no error, 1 errors found, 2 usage error or unreadable file.`;
+
 function usage(problem: string): number {
-  process.stderr.write(`tcpseq check: ${problem}\nusage: tcpseq check FILE... [--format text|json] [--lang en|zh-cn]\n`);
+  process.stderr.write(`tcpseq check: ${problem}\n${USAGE}\n`);
   return 2;
+}
+
+function help(): number {
+  process.stdout.write(USAGE + '\n');
+  return 0;
 }

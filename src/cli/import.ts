@@ -9,7 +9,15 @@ import { cliLocalizer, languageFromEnv } from './l10n';
 
 const USAGE = `usage: tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT]
                      [--relative] [--limit N] [--wait-threshold MS] [--no-win] [--check]
-  --check   also check the document, as tcpseq check does (exit status 1 if it has an error)`;
+  CAPTURE           a pcap or pcapng file; - reads standard input
+  -o OUT            the document to write (default: standard output)
+  --list            list the connections, with their packet counts, instead
+  --connection      the connection to import: its number in --list, or an endpoint (default: 1)
+  --relative        write seq and ack as x+N and y+N from each side's initial sequence number
+  --limit           write at most N packets, and say what was cut
+  --wait-threshold  gaps of at least MS milliseconds become wait lines (default 1000)
+  --no-win          leave out each segment's advertised window (win=)
+  --check           also check the document, as tcpseq check does (exit status 1 if it has an error)`;
 
 export async function runImport(args: readonly string[]): Promise<number> {
   let file: string | undefined;
@@ -35,6 +43,7 @@ export async function runImport(args: readonly string[]): Promise<number> {
       case '--relative': relative = true; break;
       case '--no-win': window = false; break;
       case '--check': check = true; break;
+      case '-h': case '--help': process.stdout.write(USAGE + '\n'); return 0;
       case '--limit': {
         const n = nonNegative(value());
         if (n === undefined) return usage('--limit needs a whole number of packets');

@@ -1,4 +1,6 @@
 // `tcpseq check|render|import`: the core outside the editor, for notes kept in a repository and CI.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runCheck } from './check';
 import { runRender } from './render';
 import { runImport } from './import';
@@ -6,12 +8,11 @@ import { runImport } from './import';
 const USAGE = `usage: tcpseq <command> [options]
 
 commands:
-  check FILE...                      check .tcpseq and Markdown files
-        [--format text|json] [--lang en|zh-cn]
+  check FILE...                      check .tcpseq and Markdown files (- reads standard input)
   render FILE --to mermaid|svg|png   draw the diagram
-        [-o OUT] [--block N] [--lang en|zh-cn]
-  import CAPTURE [-o OUT]            turn a pcap or pcapng capture into a tcpseq document
+  import CAPTURE                     turn a pcap or pcapng capture into a tcpseq document
 
+tcpseq COMMAND --help shows a command's options; tcpseq --version shows the version.
 Exit status: 0 no error, 1 errors found, 2 usage error or unreadable file.`;
 
 /** Runs one command line and returns the exit status. */
@@ -24,10 +25,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     case '--help': case '-h': case 'help':
       process.stdout.write(USAGE + '\n');
       return 0;
+    case '--version': case '-V':
+      process.stdout.write(`tcpseq ${version()}\n`);
+      return 0;
     default:
       process.stderr.write((command ? `tcpseq: unknown command '${command}'\n\n` : '') + USAGE + '\n');
       return 2;
   }
+}
+
+/**
+ * The version in the package's package.json: the nearest one above this script (dist/cli.js in the
+ * package, out/src/cli/main.js in a checkout).
+ */
+function version(): string {
+  for (let dir = __dirname, up = 0; up < 5; dir = dirname(dir), up++) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'tcpseq' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
 }
 
 if (require.main === module) {

@@ -111,7 +111,9 @@ export function diagramOfFile(file: string, text: string, block?: number, l10n: 
 export async function runRender(args: readonly string[]): Promise<number> {
   const parsed = parseRenderArgs(args);
   if (typeof parsed === 'string') {
-    process.stderr.write((parsed ? `tcpseq render: ${parsed}\n\n` : '') + USAGE + '\n');
+    // '' is --help: the usage, on standard output.
+    if (!parsed) process.stdout.write(USAGE + '\n');
+    else process.stderr.write(`tcpseq render: ${parsed}\n\n${USAGE}\n`);
     return parsed ? 2 : 0;
   }
   let text: string;

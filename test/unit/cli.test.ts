@@ -70,6 +70,29 @@ describe('tcpseq check (command line)', () => {
     assert.match(r.stderr, /unknown command/);
   });
 
+  it('--help on every command: its options on standard output, exit 0; --version: the package version', () => {
+    const options: Record<string, string[]> = {
+      check: ['--format', '--lang'],
+      render: ['--to', '--theme', '--max-segments', '--around'],
+      import: ['--list', '--connection', '--relative', '--limit', '--wait-threshold', '--no-win', '--check'],
+    };
+    for (const [command, names] of Object.entries(options)) {
+      for (const flag of ['--help', '-h']) {
+        const r = run(command, flag);
+        assert.equal(r.status, 0, `${command} ${flag}: ${r.stderr}`);
+        assert.equal(r.stderr, '');
+        assert.match(r.stdout, new RegExp(`^usage: tcpseq ${command} `));
+        for (const name of names) assert.ok(r.stdout.includes(name), `${command} --help names ${name}`);
+      }
+    }
+    const main = run('--help');
+    assert.equal(main.status, 0);
+    for (const command of Object.keys(options)) assert.match(main.stdout, new RegExp(`^  ${command} `, 'm'));
+    const version = run('--version');
+    assert.equal(version.status, 0);
+    assert.equal(version.stdout, `tcpseq ${JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version}\n`);
+  });
+
   it('reads standard input as -', () => {
     const r = spawnSync(process.execPath, [CLI, 'check', '-'], { input: 'C->S SYN seq=x\nC: ESTABLISHED\n', encoding: 'utf8', env: ENV });
     assert.equal(r.status, 1);
