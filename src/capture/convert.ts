@@ -242,6 +242,12 @@ class Rows {
   /** For a part of a captured segment cut in pieces (see splitAtAcks): which (from 1) and of how many; 0 otherwise. */
   part: Int32Array;
   partCount: Int32Array;
+  /**
+   * Which incarnation of the connection (0: the first) a row belongs to: a SYN with another ISN on
+   * the same ports starts the next, whose numbers count afresh. Rows added take `current`.
+   */
+  incarnation: Int32Array;
+  current = 0;
 
   constructor(capacity: number) {
     this.side = new Uint8Array(capacity);
@@ -255,6 +261,7 @@ class Rows {
     this.time = new Float64Array(capacity);
     this.part = new Int32Array(capacity);
     this.partCount = new Int32Array(capacity);
+    this.incarnation = new Int32Array(capacity);
   }
 
   hasAck(row: number): boolean {
@@ -283,6 +290,7 @@ class Rows {
     const row = this.add(this.side[of], flags, (this.seq[of] + offset) % TWO_32, this.seqExt[of] + offset, len, this.time[of]);
     this.segment[row] = this.segment[of];
     this.ackExt[row] = this.ackExt[of];
+    this.incarnation[row] = this.incarnation[of];
     return row;
   }
 
@@ -295,6 +303,7 @@ class Rows {
     this.seqExt[row] = seqExt;
     this.len[row] = len;
     this.time[row] = time;
+    this.incarnation[row] = this.current;
     return row;
   }
 
@@ -311,6 +320,7 @@ class Rows {
     this.time = grown(this.time, capacity);
     this.part = grown(this.part, capacity);
     this.partCount = grown(this.partCount, capacity);
+    this.incarnation = grown(this.incarnation, capacity);
   }
 }
 
@@ -338,7 +348,7 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   const warnings: string[] = [];
   const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
   const { segments } = connection;
-  const packets = inTimeOrder(segments, connection.rows.subarray(0, limit));
+  const packets = synsFirst(segments, inTimeOrder(segments, connection.rows.subarray(0, limit)));
   const cut = connection.packetCount - packets.length;
   const lines = buildLines(connection, segments, packets, warnings);
   const { rows, order } = lines;
@@ -348,12 +358,16 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   const optionsCut = synOptionsCut(lines);
   if (optionsCut) warnings.push('the capture\'s snapshot length cut the options of a SYN: its window scale is unknown, so no win= is written');
   const writeWindow = (options.window ?? true) && firstSyn(lines, 0, true) >= 0 && firstSyn(lines, 1, true) >= 0 && !optionsCut;
-  // Relative numbering: x from the client's ISN, y from the server's (or the first position seen);
-  // NaN: numbers as sent.
-  const base = new Float64Array([NaN, NaN]);
+  // Relative numbering: x from the client's ISN, y from the server's (or the first position seen),
+  // x2 and y2 from those of the connection's second incarnation, and so on; by number space
+  // (2 * incarnation + side). NaN: numbers as sent.
+  const incarnations = rows.current + 1;
+  const base = new Float64Array(2 * incarnations).fill(NaN);
   if (options.relative) {
-    base[0] = relativeBase(lines, 0);
-    base[1] = relativeBase(lines, 1);
+    for (let k = 0; k < incarnations; k++) {
+      base[2 * k] = relativeBase(lines, 0, k);
+      base[2 * k + 1] = relativeBase(lines, 1, k);
+    }
   }
 
   const out = new TextBuffer(100 * n + 1024);
@@ -415,6 +429,32 @@ function inTimeOrder(s: Segments, rows: Int32Array): Int32Array {
   return out;
 }
 
+/**
+ * A SYN,ACK stored before the SYN it answers (both tapped in the same tick): the SYN moves before
+ * it. Done on the packets, before their numbers are read: a SYN may open a new incarnation, whose
+ * numbers count afresh from it.
+ */
+function synsFirst(s: Segments, rows: Int32Array): Int32Array {
+  const { flags, seq, ack, srcPort } = s;
+  let out = rows;
+  for (let i = 0; i < out.length; i++) {
+    if ((flags[out[i]] & (SYN | ACK)) !== (SYN | ACK)) continue;
+    const synAck = out[i];
+    // The SYN it acknowledges, among the next few packets, from the other side.
+    for (let j = i + 1; j < out.length && j <= i + 4; j++) {
+      const r = out[j];
+      if ((flags[r] & (SYN | ACK | RST)) === SYN && srcPort[r] !== srcPort[synAck] && (seq[r] + 1) % TWO_32 === ack[synAck]) {
+        if (out === rows) out = Int32Array.from(rows);
+        out.copyWithin(i + 1, i, j);
+        out[i] = r;
+        i++;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /** True when the snapshot length cut the options of either side's first captured SYN. */
 function synOptionsCut(lines: Lines): boolean {
   for (const side of [0, 1] as const) {
@@ -433,17 +473,35 @@ function firstSyn({ rows, order }: Lines, side: 0 | 1, capturedOnly: boolean): n
   return -1;
 }
 
-/** Where `side`'s relative numbers count from: its ISN, else the first position of its space seen. */
-function relativeBase(lines: Lines, side: 0 | 1): number {
-  const { rows, order } = lines;
-  const syn = firstSyn(lines, side, false);
-  if (syn >= 0) return rows.seqExt[order[syn]];
+/**
+ * Where `side`'s relative numbers count from in incarnation `k`: its ISN, else the first position
+ * of its space seen.
+ */
+function relativeBase({ rows, order }: Lines, side: 0 | 1, k: number): number {
   for (let i = 0; i < order.length; i++) {
     const r = order[i];
+    if (rows.incarnation[r] === k && rows.side[r] === side && rows.flags[r] & SYN) return rows.seqExt[r];
+  }
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    if (rows.incarnation[r] !== k) continue;
     if (rows.side[r] === side && !(rows.flags[r] & RST)) return rows.seqExt[r];
     if (rows.side[r] !== side && rows.hasAck(r)) return rows.ackExt[r];
   }
   return NaN;
+}
+
+/** The variable of number space `space` (2 * incarnation + side): x, y, then x2, y2... */
+function variableName(space: number): string {
+  const k = space >> 1;
+  return (space & 1 ? 'y' : 'x') + (k === 0 ? '' : String(k + 1));
+}
+
+let variableBytes: Uint8Array[] = [];
+
+/** variableName as bytes (made once per space). */
+function variableAscii(space: number): Uint8Array {
+  return (variableBytes[space] ??= ascii(variableName(space)));
 }
 
 // The fixed words of segment lines, as bytes: copied, not converted, for every line.
@@ -464,7 +522,7 @@ const MAX_SEGMENT_LINE = 400;
 
 /** Writes a line per segment, with `wait` lines (or comments) where time passes. */
 function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number, written: WrittenRows | undefined): void {
-  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf, part: parts, partCount: partCounts } = rows;
+  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf, part: parts, partCount: partCounts, incarnation } = rows;
   const { ack: acks, window: windows, frame: frames } = segments;
   const { kind, inFlightUntil } = arrows;
   const flagWords = flagsSeq();
@@ -498,20 +556,23 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
     mustStayInFlightUntil = Math.max(mustStayInFlightUntil, inFlightUntil[i]);
     const p = segmentOf[r]; // -1: not captured
     const seq = seqs[r];
+    // The number spaces of the sender and of the receiver, in this incarnation.
+    const space = 2 * incarnation[r] + side;
+    const peerSpace = space ^ 1;
     const lineStart = at;
     at = putBytes(b, at, LINE_STARTS[side * 3 + arrow]);
     at = putBytes(b, at, flagWords[flags]);
     const seqStart = at;
     // A RST with seq 0 answers a segment without ACK (RFC 9293 section 3.5.2): 0 is meant literally.
     const literalSeq = seq === 0 && (flags & RST) !== 0;
-    at = literalSeq ? putInteger(b, at, 0) : putSeq(b, at, side, seq, seqExt[r], base);
+    at = literalSeq ? putInteger(b, at, 0) : putSeq(b, at, space, seq, seqExt[r], base);
     const seqEnd = at;
     const hasAck = p >= 0 && (flags & ACK) !== 0;
     let ackStart = at;
     if (hasAck) {
       at = putBytes(b, at, ACK_IS);
       ackStart = at;
-      at = putSeq(b, at, 1 - side, acks[p], ackExt[r], base);
+      at = putSeq(b, at, peerSpace, acks[p], ackExt[r], base);
     }
     const ackEnd = at;
     if (len[r] > 0) {
@@ -531,8 +592,8 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
     if (written) {
       written.begin(out.offsetOf(lineStart), side, arrow, flags);
       if (literalSeq) written.seq(-1, 0, seqStart - lineStart, seqEnd - lineStart);
-      else written.number(0, side, seq, seqExt[r], base, seqStart - lineStart, seqEnd - lineStart);
-      if (hasAck) written.number(1, 1 - side, acks[p], ackExt[r], base, ackStart - lineStart, ackEnd - lineStart);
+      else written.number(0, space, seq, seqExt[r], base, seqStart - lineStart, seqEnd - lineStart);
+      if (hasAck) written.number(1, peerSpace, acks[p], ackExt[r], base, ackStart - lineStart, ackEnd - lineStart);
       written.end(len[r], hasWin ? windows[p] : -1, synOptions, optionsStart - lineStart, notCaptured[r] === 1, at - lineStart);
     }
     at = putBytes(b, at, p >= 0 ? FRAME_IS : MISSING_TIME);
@@ -558,7 +619,8 @@ class WrittenRows {
   line: number;
   /** Name ids of C and S (by side), and of x and y (by number space). */
   private readonly endpoints: Int32Array;
-  private readonly variables: Int32Array;
+  /** Name ids of the variables, by number space (see variableName), made when first used. */
+  private readonly variables: number[] = [];
   /** Where the line begun last starts in the text, and whether its row can be added. */
   private start = 0;
   private fits = true;
@@ -568,7 +630,7 @@ class WrittenRows {
     this.line = firstLine;
     const t = this.table;
     this.endpoints = Int32Array.of(t.nameId('C'), t.nameId('S'));
-    this.variables = Int32Array.of(t.nameId('x'), t.nameId('y'));
+    this.variables.push(t.nameId('x'), t.nameId('y'));
   }
 
   /** Starts the row of the segment line that starts at `start` in the text. */
@@ -593,7 +655,8 @@ class WrittenRows {
     const d = ext - origin;
     // Past 2^32 the parser reports the number: the line is left to it.
     if (Math.abs(d) >= TWO_32) this.fits = false;
-    this.seq(this.variables[space], d < 0 ? d + TWO_32 : d, from, to, field);
+    const variable = this.variables[space] ?? (this.variables[space] = this.table.nameId(variableName(space)));
+    this.seq(variable, d < 0 ? d + TWO_32 : d, from, to, field);
   }
 
   /** The seq (or, `field` 1, ack) expression `variable+offset` at [from, to). */
@@ -662,12 +725,12 @@ function putPart(b: Uint8Array, at: number, part: number, count: number): number
   return putInteger(b, at, count);
 }
 
-/** A sequence number of `space`: relative to its base (`x+N`, `y-N`), or as sent without one. */
+/** A sequence number of `space`: relative to its base (`x+N`, `y2-N`), or as sent without one. */
 function putSeq(b: Uint8Array, at: number, space: number, raw: number, ext: number, base: Float64Array): number {
   const from = base[space];
   if (Number.isNaN(from)) return putInteger(b, at, raw);
   const d = ext - from;
-  b[at++] = space === 0 ? 0x78 : 0x79; // x, y
+  at = putBytes(b, at, variableAscii(space));
   if (d === 0) return at;
   b[at++] = d > 0 ? 0x2b : 0x2d; // +, -
   return putInteger(b, at, Math.abs(d));
@@ -977,6 +1040,7 @@ class CaptureOrder {
       // Numbers of the old incarnation: no retransmission of the new one splits its missing segments.
       this.missingParts[0] = [];
       this.missingParts[1] = [];
+      this.rows.current++;
     }
     this.synSeq[side] = seq;
   }
@@ -1214,13 +1278,11 @@ function nextSentEarlier(rows: Rows, order: Int32Array, from: number, sndMax: Fl
     const flags = flagsOf[r];
     const occupies = !(flags & (RST | SYN)) && end > seqExt[r];
     const isRetransmission = occupies && end <= sndMax[side];
-    // A SYN,ACK counts too (its ACK, captured first, acknowledges it), and a SYN that the SYN,ACK
-    // above acknowledges. Otherwise a SYN without ACK starts the numbers afresh (a new incarnation
-    // may start anywhere below or above the old acks).
-    const pureSyn = (flags & (SYN | ACK | RST)) === SYN;
-    const ackedBeforeSent = pureSyn ? acked[side] === seqExt[r] + 1
-      : (occupies || (flags & (SYN | ACK | RST)) === (SYN | ACK)) && seqExt[r] < acked[side] && notCaptured[r] === 0;
-    if (pureSyn) acked.fill(-Infinity);
+    // A SYN,ACK counts too (its ACK, captured first, acknowledges it). A SYN without ACK starts the
+    // numbers afresh (a new incarnation may start anywhere below or above the old acks); one stored
+    // after its SYN,ACK was put back before it (synsFirst).
+    const ackedBeforeSent = (occupies || (flags & (SYN | ACK | RST)) === (SYN | ACK)) && seqExt[r] < acked[side] && notCaptured[r] === 0;
+    if ((flags & (SYN | ACK | RST)) === SYN) acked.fill(-Infinity);
     if (end > sndMax[side]) sndMax[side] = end;
     // NaN (no ACK) is not greater.
     if (ackExt[r] > acked[1 - side]) acked[1 - side] = ackExt[r];

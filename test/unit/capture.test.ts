@@ -209,6 +209,9 @@ describe('capture fixtures from a real kernel', () => {
     const text = importText(load('port-reuse.pcap'), true);
     const a = analyze(text);
     assert.equal((text.match(/^C->S SYN /gm) ?? []).length, 2);
+    // The new incarnation's numbers count from its own ISNs, as x2 and y2.
+    assert.match(text, /^C->S SYN seq=x2 /m);
+    assert.match(text, /^S->C SYN ACK seq=y2 ack=x2\+1 /m);
     assert.ok(remarks(a).includes('reincarnation'), text);
     const server = statesVisited(a, 'S');
     const reopened = server.indexOf('TIME-WAIT');
