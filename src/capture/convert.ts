@@ -730,7 +730,8 @@ function putSeq(b: Uint8Array, at: number, space: number, raw: number, ext: numb
   const from = base[space];
   if (Number.isNaN(from)) return putInteger(b, at, raw);
   const d = ext - from;
-  at = putBytes(b, at, variableAscii(space));
+  if (space < 2) b[at++] = 0x78 + space; // x, y: the first incarnation, nearly always
+  else at = putBytes(b, at, variableAscii(space));
   if (d === 0) return at;
   b[at++] = d > 0 ? 0x2b : 0x2d; // +, -
   return putInteger(b, at, Math.abs(d));
@@ -759,7 +760,7 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
   const captured = capture.lineOrder();
   sendAcksInOrder(capture.rows, captured);
   sendRetransmissionsBeforeTheirAcks(capture.rows, captured);
-  const { order, cut } = splitAtAcks(capture.rows, captured);
+  const { order, cut } = splitAtAcks(capture.rows, captured, segments);
   if (cut > 0) {
     warnings.push(cut === 1
       ? '1 captured segment is written in parts, cut where the peer\'s acks fall inside it (segmentation offload at the capturing host: the wire carried smaller segments)'
@@ -776,8 +777,9 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
  * ack of the peer falls inside it while it is outstanding. Returns the lines with the parts, and
  * how many segments were cut.
  */
-function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: number } {
+function splitAtAcks(rows: Rows, order: Int32Array, segments: Segments): { order: Int32Array; cut: number } {
   const n = order.length;
+  if (!longerThanMss(rows, segments)) return { order, cut: 0 };
   // Per side: its new data (rows), in sequence order, from the first not yet acknowledged to its end.
   const queue = new Int32Array(2 * n);
   const head = Int32Array.of(0, n);
@@ -827,6 +829,22 @@ function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: n
     }
   }
   return { order: lines, cut: cuts.size };
+}
+
+/**
+ * False when every captured segment fits the MSS its receiver announced on its SYN: then none was
+ * cut on its way, and no ack can fall inside one. True when one is longer, or an MSS is unknown.
+ */
+function longerThanMss(rows: Rows, segments: Segments): boolean {
+  // The MSS each side may send: what the other side's SYN announced.
+  const mss = Float64Array.of(NaN, NaN);
+  for (let r = 0; r < rows.count; r++) {
+    if (rows.flags[r] & SYN && !rows.notCaptured[r]) mss[1 - rows.side[r]] = segments.options.get(rows.segment[r])?.mss ?? NaN;
+  }
+  for (let r = 0; r < rows.count; r++) {
+    if (!(rows.len[r] <= mss[rows.side[r]])) return true; // NaN (unknown): true
+  }
+  return false;
 }
 
 /** Records that row `r` is cut at `at` (acks come in order: a repeat is left out). */
