@@ -497,7 +497,7 @@ function variableName(space: number): string {
   return (space & 1 ? 'y' : 'x') + (k === 0 ? '' : String(k + 1));
 }
 
-let variableBytes: Uint8Array[] = [];
+const variableBytes: Uint8Array[] = [];
 
 /** variableName as bytes (made once per space). */
 function variableAscii(space: number): Uint8Array {

@@ -1504,7 +1504,6 @@ function push<K extends 'transitions' | 'arrivals' | 'problems'>(ev: EventDraft,
   else (ev[key] as unknown[]).push(item);
 }
 
-/** Adds a remark once. */
 /**
  * Puts an out-of-order segment in its receiver's queue, which stays in sequence order: a segment
  * that fits is then always first, and a long run of held segments costs no sort per arrival.
@@ -1548,6 +1547,7 @@ function isProbe(seg: Segment): boolean {
   return seg.remarks.includes('keep-alive') || seg.remarks.includes('window-probe');
 }
 
+/** Adds a remark once. */
 function addRemark(list: SegmentRemark[], x: SegmentRemark): void {
   if (!list.includes(x)) list.push(x);
 }
