@@ -403,23 +403,18 @@ export function convertConnection(connection: CaptureConnection, options: Conver
  */
 function inTimeOrder(s: Segments, rows: Int32Array): Int32Array {
   const { seconds, nanos } = s;
-  let sorted = true;
-  for (let k = 1; k < rows.length && sorted; k++) {
-    const a = rows[k - 1];
-    const b = rows[k];
-    sorted = seconds[a] < seconds[b] || (seconds[a] === seconds[b] && nanos[a] <= nanos[b]);
-  }
-  if (sorted) return rows;
-  const before = (a: number, b: number) => seconds[a] < seconds[b] || (seconds[a] === seconds[b] && nanos[a] < nanos[b]);
-  // Nearly in order, as such captures are: an insertion sort moves each packet back the few places
-  // it is out, and keeps equal times in capture order. Past a budget of moves, a general sort
-  // (Array.prototype.sort is stable too).
-  const out = Int32Array.from(rows);
-  let budget = 16 * out.length + 1024;
+  // Nearly in order, as such captures are: an insertion sort, which moves a packet back only where
+  // it is out of order (the array is copied then), and keeps equal times in capture order. Past a
+  // budget of moves, a general sort (Array.prototype.sort is stable too).
+  let out = rows;
+  let budget = 16 * rows.length + 1024;
   for (let k = 1; k < out.length; k++) {
     const r = out[k];
+    const q = out[k - 1];
+    if (seconds[q] < seconds[r] || (seconds[q] === seconds[r] && nanos[q] <= nanos[r])) continue;
+    if (out === rows) out = Int32Array.from(rows);
     let j = k;
-    while (j > 0 && before(r, out[j - 1])) {
+    while (j > 0 && (seconds[r] < seconds[out[j - 1]] || (seconds[r] === seconds[out[j - 1]] && nanos[r] < nanos[out[j - 1]]))) {
       out[j] = out[j - 1];
       j--;
       if (--budget === 0) return Int32Array.from([...rows].sort((a, b) => seconds[a] - seconds[b] || nanos[a] - nanos[b]));
@@ -760,7 +755,7 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
   const captured = capture.lineOrder();
   sendAcksInOrder(capture.rows, captured);
   sendRetransmissionsBeforeTheirAcks(capture.rows, captured);
-  const { order, cut } = splitAtAcks(capture.rows, captured, segments);
+  const { order, cut } = capture.longerThanMss ? splitAtAcks(capture.rows, captured) : { order: captured, cut: 0 };
   if (cut > 0) {
     warnings.push(cut === 1
       ? '1 captured segment is written in parts, cut where the peer\'s acks fall inside it (segmentation offload at the capturing host: the wire carried smaller segments)'
@@ -777,9 +772,8 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
  * ack of the peer falls inside it while it is outstanding. Returns the lines with the parts, and
  * how many segments were cut.
  */
-function splitAtAcks(rows: Rows, order: Int32Array, segments: Segments): { order: Int32Array; cut: number } {
+function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: number } {
   const n = order.length;
-  if (!longerThanMss(rows, segments)) return { order, cut: 0 };
   // Per side: its new data (rows), in sequence order, from the first not yet acknowledged to its end.
   const queue = new Int32Array(2 * n);
   const head = Int32Array.of(0, n);
@@ -829,22 +823,6 @@ function splitAtAcks(rows: Rows, order: Int32Array, segments: Segments): { order
     }
   }
   return { order: lines, cut: cuts.size };
-}
-
-/**
- * False when every captured segment fits the MSS its receiver announced on its SYN: then none was
- * cut on its way, and no ack can fall inside one. True when one is longer, or an MSS is unknown.
- */
-function longerThanMss(rows: Rows, segments: Segments): boolean {
-  // The MSS each side may send: what the other side's SYN announced.
-  const mss = Float64Array.of(NaN, NaN);
-  for (let r = 0; r < rows.count; r++) {
-    if (rows.flags[r] & SYN && !rows.notCaptured[r]) mss[1 - rows.side[r]] = segments.options.get(rows.segment[r])?.mss ?? NaN;
-  }
-  for (let r = 0; r < rows.count; r++) {
-    if (!(rows.len[r] <= mss[rows.side[r]])) return true; // NaN (unknown): true
-  }
-  return false;
 }
 
 /** Records that row `r` is cut at `at` (acks come in order: a repeat is left out). */
@@ -915,6 +893,12 @@ class CaptureOrder {
   private readonly lastSent = new Int32Array([-1, -1]);
   gapsFilled = 0;
   reordered = 0;
+  /**
+   * False when every captured segment fits the MSS its receiver announced on its SYN: then none was
+   * cut on its way, and no ack can fall inside one (see splitAtAcks). True when one is longer, or an
+   * MSS is unknown.
+   */
+  longerThanMss = true;
 
   constructor(private readonly connection: CaptureConnection, packets: Int32Array) {
     this.rows = new Rows(packets.length + (packets.length >> 3) + 16);
@@ -942,7 +926,7 @@ class CaptureOrder {
       i = this.takeCommon(s, packets, i);
       if (i < packets.length) this.takeOne(s, packets[i++]);
     }
-    this.missedAtTheEnd(s.seconds[packets[packets.length - 1]] + s.nanos[packets[packets.length - 1]] / 1e9 - this.t0);
+    this.missedAtTheEnd(s, s.seconds[packets[packets.length - 1]] + s.nanos[packets[packets.length - 1]] / 1e9 - this.t0);
   }
 
   /**
@@ -951,16 +935,24 @@ class CaptureOrder {
    * its side follows, from a side whose FIN the capture does not hold, was that FIN: it is
    * written as one (so the states move as they did).
    */
-  private missedAtTheEnd(lastTime: number): void {
+  private missedAtTheEnd(s: Segments, lastTime: number): void {
     const { rows, sndMax } = this;
     const finSeen = [false, false];
     const acked = Float64Array.of(-Infinity, -Infinity);
+    // The MSS each side may send: what the other side's SYN announced (NaN: unknown).
+    const mss = Float64Array.of(NaN, NaN);
+    const longest = Float64Array.of(0, 0);
     for (let r = 0; r < rows.count; r++) {
       if (rows.notCaptured[r]) continue;
       const side = rows.side[r];
-      if (rows.flags[r] & FIN) finSeen[side] = true;
+      const flags = rows.flags[r];
+      if (flags & FIN) finSeen[side] = true;
+      if (flags & SYN) mss[1 - side] = s.options.get(rows.segment[r])?.mss ?? NaN;
+      if (rows.len[r] > longest[side]) longest[side] = rows.len[r];
       if (rows.ackExt[r] > acked[1 - side]) acked[1 - side] = rows.ackExt[r]; // NaN (no ACK) is not >
     }
+    // NaN (an MSS unknown) compares false: then a segment may be longer.
+    this.longerThanMss = !(longest[0] <= mss[0] && longest[1] <= mss[1]);
     for (const side of [0, 1]) {
       const known = sndMax[side];
       const skipped = acked[side] - known; // NaN while unknown
@@ -1202,19 +1194,31 @@ class CaptureOrder {
  * it does not cover).
  */
 function sendAcksInOrder(rows: Rows, order: Int32Array): void {
-  // The line of each side's latest segment.
+  const { side: sides, ackExt, seqExt, len, flags: flagsOf } = rows;
+  // The line of each side's latest segment, its ack and where its numbers end.
   const last = new Int32Array([-1, -1]);
+  const lastAck = Float64Array.of(NaN, NaN);
+  const lastEnd = Float64Array.of(NaN, NaN);
   for (let i = 0; i < order.length; i++) {
     const r = order[i];
-    const side = rows.side[r];
+    const side = sides[r];
     const p = last[side];
+    const ack = ackExt[r];
+    const seq = seqExt[r];
+    // Rare (a branch of its own, so this loop stays small): a lower ack or seq after a higher one
+    // (NaN, before the first, compares false).
+    const late = ack < lastAck[side] || seq < lastEnd[side];
     last[side] = i;
-    // Rare (a branch of its own, so this loop stays small): a lower ack or seq after a higher one.
-    if (p >= 0 && (rows.ackExt[r] < rows.ackExt[order[p]] || rows.seqExt[r] < endOf(rows, order[p]))) {
+    lastAck[side] = ack;
+    lastEnd[side] = seq + len[r] + (flagsOf[r] & SYN ? 1 : 0) + (flagsOf[r] & FIN ? 1 : 0);
+    if (late) {
       const to = ackInOrderAt(rows, order, i);
       if (to < i) {
         moveLine(order, i, to);
+        // The line before it of its side, moved down by one, is its side's latest again.
         last[side] = p + 1;
+        lastAck[side] = ackExt[order[p + 1]];
+        lastEnd[side] = endOf(rows, order[p + 1]);
         if (last[1 - side] >= to) last[1 - side]++;
       }
     }
