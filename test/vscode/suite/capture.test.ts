@@ -97,6 +97,22 @@ describe('tcpseq: Import Capture...', () => {
     assert.match(problems[0].message, /ack/);
   });
 
+  it('a capture taken at a sender with segmentation offload opens in parts that check clean: a mistake typed into one is the only problem', async () => {
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('offload.pcap'));
+    assert.match(document.getText(), /# frame \d+, part 2 of \d+,/);
+    // The document checks clean, which shows no diagnostic: a mistake typed into one part must then
+    // be the only problem (the check after the edit reuses the first check's rows for the other lines).
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document)!;
+    const line = document.getText().split('\n').findIndex((l) => / part 2 of /.test(l));
+    const ack = /ack=(\d+)/.exec(document.lineAt(line).text)!;
+    await editor.edit((b) => b.replace(new vscode.Range(line, ack.index + 4, line, ack.index + ack[0].length), String(Number(ack[1]) + 1)));
+    const problems = await waitFor('an error on the changed ack', () => {
+      const found = problemsOf(document.uri);
+      return found.some((d) => d.range.start.line === line) && found;
+    });
+    assert.deepStrictEqual(problems.map((d) => [d.severity, d.range.start.line]), [[vscode.DiagnosticSeverity.Error, line]]);
+  });
+
   it('follows the tcpseq.import settings: relative numbers, the wait threshold, the window', async () => {
     const config = vscode.workspace.getConfiguration('tcpseq.import');
     const byDefault = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('keepalive.pcap'));
