@@ -758,11 +758,14 @@ function buildLines(connection: CaptureConnection, segments: Segments, packets: 
   const { order, cut } = capture.longerThanMss ? splitAtAcks(capture.rows, captured) : { order: captured, cut: 0 };
   if (cut > 0) {
     warnings.push(cut === 1
-      ? '1 captured segment is written in parts, cut where the peer\'s acks fall inside it (segmentation offload at the capturing host: the wire carried smaller segments)'
-      : `${cut} captured segments are written in parts, cut where the peer's acks fall inside them (segmentation offload at the capturing host: the wire carried smaller segments)`);
+      ? '1 captured segment is written in parts, cut where the peer\'s acks or its side\'s retransmissions fall inside it (segmentation offload at the capturing host: the wire carried smaller segments)'
+      : `${cut} captured segments are written in parts, cut where the peer's acks or their side's retransmissions fall inside them (segmentation offload at the capturing host: the wire carried smaller segments)`);
   }
   return { segments, rows: capture.rows, order };
 }
+
+/** How many unacknowledged retransmissions of a side splitAtAcks keeps in view. */
+const RESENT_REACH = 256;
 
 /**
  * A host that hands large segments to its network card (TSO) or cuts them itself late (GSO) is
@@ -779,14 +782,29 @@ function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: n
   const head = Int32Array.of(0, n);
   const tail = Int32Array.of(0, n);
   const highest = Float64Array.of(-Infinity, -Infinity);
+  // Per side: its retransmissions not yet acknowledged. Offloaded, they are cut on their way as new
+  // data is, and the receiver acks their parts as they arrive (a few at a time: loss is rare).
+  const resent: number[][] = [[], []];
   let cuts: Map<number, number[]> | undefined;
   for (let i = 0; i < n; i++) {
     const r = order[i];
     const side = rows.side[r];
     const seq = rows.seqExt[r];
-    if (rows.len[r] > 0 && seq >= highest[side] && !rows.notCaptured[r] && !(rows.flags[r] & (SYN | RST))) {
-      queue[tail[side]++] = r;
-      highest[side] = endOf(rows, r);
+    if (rows.len[r] > 0 && !rows.notCaptured[r] && !(rows.flags[r] & (SYN | RST))) {
+      if (seq >= highest[side]) {
+        queue[tail[side]++] = r;
+        highest[side] = endOf(rows, r);
+      } else {
+        // Resent from inside a segment sent whole, or up to inside one: the wire carried that one
+        // in parts, and this resends some of them. The original, for the check, has this seq; the
+        // parts after the end, not resent, may have arrived.
+        const o = containing(rows, queue, side * n, tail[side], seq);
+        if (o >= 0) cuts = cutAt(cuts, o, seq);
+        const end = seq + rows.len[r];
+        const e = containing(rows, queue, side * n, tail[side], end);
+        if (e >= 0) cuts = cutAt(cuts, e, end);
+        if (resent[side].length < RESENT_REACH) resent[side].push(r);
+      }
     }
     const ack = rows.ackExt[r]; // NaN without ACK: compares false below
     const peer = 1 - side;
@@ -794,6 +812,8 @@ function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: n
     while (h < tail[peer] && endOf(rows, queue[h]) <= ack) h++;
     head[peer] = h;
     if (h < tail[peer] && rows.seqExt[queue[h]] < ack) cuts = cutAt(cuts, queue[h], ack);
+    const theirs = resent[peer];
+    if (theirs.length > 0 && ack === ack) cuts = cutResent(rows, theirs, ack, cuts);
   }
   if (!cuts) return { order, cut: 0 };
   let extra = 0;
@@ -825,12 +845,50 @@ function splitAtAcks(rows: Rows, order: Int32Array): { order: Int32Array; cut: n
   return { order: lines, cut: cuts.size };
 }
 
-/** Records that row `r` is cut at `at` (acks come in order: a repeat is left out). */
+/**
+ * Cuts each retransmission of `resent` that `ack` falls inside, and forgets those it covers. An
+ * ack inside one says its receiver got it in parts (the first of them at least).
+ */
+function cutResent(rows: Rows, resent: number[], ack: number, cuts: Map<number, number[]> | undefined): Map<number, number[]> | undefined {
+  let kept = 0;
+  for (let k = 0; k < resent.length; k++) {
+    const r = resent[k];
+    if (endOf(rows, r) <= ack) continue;
+    if (rows.seqExt[r] < ack) cuts = cutAt(cuts, r, ack);
+    resent[kept++] = r;
+  }
+  resent.length = kept;
+  return cuts;
+}
+
+/**
+ * The row among queue[from, to) (rows in sequence order) that has `seq` strictly inside it, or -1.
+ */
+function containing(rows: Rows, queue: Int32Array, from: number, to: number, seq: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows.seqExt[queue[mid]] <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === from) return -1;
+  const r = queue[lo - 1];
+  return rows.seqExt[r] < seq && seq < rows.seqExt[r] + rows.len[r] ? r : -1;
+}
+
+/** Records that row `r` is cut at `at` (points kept in order, each once). */
 function cutAt(cuts: Map<number, number[]> | undefined, r: number, at: number): Map<number, number[]> {
   cuts ??= new Map();
   const points = cuts.get(r);
-  if (!points) cuts.set(r, [at]);
-  else if (at > points[points.length - 1]) points.push(at);
+  if (!points) {
+    cuts.set(r, [at]);
+  } else if (at > points[points.length - 1]) {
+    points.push(at); // acks come in order: nearly always
+  } else if (!points.includes(at)) {
+    points.push(at);
+    points.sort((a, b) => a - b);
+  }
   return cuts;
 }
 
@@ -863,6 +921,10 @@ interface OpenGap {
   readonly list: number[];
   /** Duplicate ACKs of the peer that asked for it since. */
   dupAcks: number;
+  /** True once its side resent other octets while it was open: its side is recovering from loss. */
+  resent: boolean;
+  /** True once an ack of the peer stopped at its start: the peer asked for exactly these octets. */
+  askedFor: boolean;
 }
 
 /** The segments of a connection taken in capture order, with what each side is known to have sent. */
@@ -891,6 +953,8 @@ class CaptureOrder {
   private inserted = 0;
   /** Index in `items` of each side's latest segment. */
   private readonly lastSent = new Int32Array([-1, -1]);
+  /** The ack of each side's latest segment with ACK; NaN before one. */
+  private readonly lastAck = new Float64Array([NaN, NaN]);
   gapsFilled = 0;
   reordered = 0;
   /**
@@ -981,7 +1045,7 @@ class CaptureOrder {
    * does (or the end). Does the same as takeOne for those packets.
    */
   private takeCommon(s: Segments, packets: Int32Array, from: number): number {
-    const { rows, items, ref, sndMax, openGapCount, lastSent, t0 } = this;
+    const { rows, items, ref, sndMax, openGapCount, lastSent, lastAck, t0 } = this;
     const { flags: flagsOf, seq, ack, payloadLength, seconds, nanos } = s;
     for (let i = from; i < packets.length; i++) {
       const p = packets[i];
@@ -1000,6 +1064,7 @@ class CaptureOrder {
       const hasAck = (flags & ACK) !== 0;
       const ackExt = hasAck ? unwrap(ref, other, ack[p], true) : NaN;
       if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
+      if (hasAck) lastAck[side] = ackExt;
       const end = seqExt + payloadLength[p] + (flags & FIN ? 1 : 0);
       if (Number.isNaN(known) || end > known || !near) sndMax[side] = end;
       lastSent[side] = this.itemCount;
@@ -1024,9 +1089,14 @@ class CaptureOrder {
     if (isSyn && !hasAck) this.syn(side, s.seq[p]);
     const seqExt = unwrap(ref, side, s.seq[p], !isRst);
     const ackExt = hasAck ? unwrap(ref, other, s.ack[p], !isRst) : NaN;
-    if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt);
+    // A duplicate ACK: no octets, and the ack of this side's segment before.
+    const duplicate = len === 0 && !isSyn && !isFin && ackExt === this.lastAck[side];
+    if (hasAck && !isRst) this.lastAck[side] = ackExt;
+    if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt, duplicate);
     if (!isRst && !isSyn && (len > 0 || isFin) && seqExt < sndMax[side]) this.splitMissing(side, seqExt);
     if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, s, p, seqExt, ackExt)) return;
+    // Resending octets not yet acknowledged: recovering from loss.
+    if (!isRst && !isSyn && len > 0 && seqExt < sndMax[side] && seqExt >= this.lastAck[other]) for (const gap of this.openGaps[side]) gap.resent = true;
     if (!isRst) {
       if (hasAck && Number.isNaN(sndMax[other])) sndMax[other] = ackExt;
       const known = sndMax[side];
@@ -1055,13 +1125,18 @@ class CaptureOrder {
     this.synSeq[side] = seq;
   }
 
-  /** The peer still asks for a gap (duplicate ACK), or has it (then it stays a missing segment). */
-  private peerAsks(side: number, ackExt: number): void {
+  /**
+   * The peer still asks for a gap (duplicate ACK), or has it (then it stays a missing segment). A
+   * duplicate ACK for an earlier gap counts too: with SACK, the receiver names only its first hole,
+   * and octets missing after it are resent without any ACK that asks for them.
+   */
+  private peerAsks(side: number, ackExt: number, duplicate: boolean): void {
     const rows = this.rows;
     let covered = false;
     for (const gap of this.openGaps[side]) {
       const gapSeq = rows.seqExt[gap.row];
-      if (ackExt === gapSeq) gap.dupAcks++;
+      if (ackExt === gapSeq) gap.askedFor = true;
+      if (ackExt === gapSeq || (duplicate && ackExt < gapSeq)) gap.dupAcks++;
       else if (ackExt > gapSeq) covered = true;
     }
     if (covered) {
@@ -1072,14 +1147,17 @@ class CaptureOrder {
 
   /**
    * Reordered in the capture: the octets of a gap show up, before three duplicate ACKs asked for
-   * them (a fast retransmission) and before the peer acknowledged them. Then this is the segment
-   * sent at the gap that arrived late: it takes the gap's place (its arrow will be ~>).
+   * them (a fast retransmission), before the peer acknowledged them, and not once the peer asked
+   * for exactly them (its ack stopping at them) while their side was resending other octets (a
+   * side recovering from loss resends the gap too, with SACK without three duplicate ACKs for
+   * it). Then this is the segment sent at the gap that arrived late: it takes the gap's place (its
+   * arrow will be ~>).
    */
   private fillsGap(side: number, s: Segments, segment: number, seqExt: number, ackExt: number): boolean {
     const rows = this.rows;
     const gaps = this.openGaps[side];
     const len = s.payloadLength[segment];
-    const gapIndex = gaps.findIndex((g) => rows.seqExt[g.row] === seqExt && rows.len[g.row] >= len && g.dupAcks < 3);
+    const gapIndex = gaps.findIndex((g) => rows.seqExt[g.row] === seqExt && rows.len[g.row] >= len && g.dupAcks < 3 && !(g.resent && g.askedFor));
     if (gapIndex < 0) return false;
     const gap = gaps[gapIndex];
     const gapLen = rows.len[gap.row];
@@ -1123,7 +1201,7 @@ class CaptureOrder {
     this.insertBefore.set(at, list);
     list.push(missing);
     this.inserted++;
-    const gap = { row: missing, list, dupAcks: 0 };
+    const gap = { row: missing, list, dupAcks: 0, resent: false, askedFor: false };
     this.openGaps[side].push(gap);
     this.openGapCount[side]++;
     this.missingParts[side].push(gap); // above every missing segment before it: in sequence order
@@ -1158,7 +1236,7 @@ class CaptureOrder {
     part.list.splice(part.list.indexOf(part.row) + 1, 0, rest);
     this.inserted++;
     this.gapsFilled++;
-    const restPart = { row: rest, list: part.list, dupAcks: part.dupAcks };
+    const restPart = { row: rest, list: part.list, dupAcks: part.dupAcks, resent: part.resent, askedFor: false };
     parts.splice(lo, 0, restPart);
     const open = this.openGaps[side];
     const at = open.indexOf(part);
@@ -1359,6 +1437,7 @@ function moveBeforeOvertaken(rows: Rows, order: Int32Array, i: number, end: numb
   while (q < last && !(rows.side[order[q]] !== side && rows.hasAck(order[q]) && rows.ackExt[order[q]] >= end)) q++;
   if (q >= last) return;
   const received = rows.ackExt[order[q]];
+  if (resentLater(rows, order, i, side, received)) return;
   let to = i;
   let overtook = false;
   while (to > 0) {
@@ -1373,6 +1452,25 @@ function moveBeforeOvertaken(rows: Rows, order: Int32Array, i: number, end: numb
     to--;
   }
   if (overtook) moveLine(order, i, to);
+}
+
+/**
+ * True when the side's octet at `received`, where the peer's first ack of the retransmission on
+ * line `i` stops, is sent again after it, before an ack passes it: that octet was lost (octets
+ * after it may have arrived, held by the receiver, as SACK shows), and the retransmission overtook
+ * nothing.
+ */
+function resentLater(rows: Rows, order: Int32Array, i: number, side: number, received: number): boolean {
+  const last = Math.min(order.length, i + REPLY_LOOKAHEAD);
+  for (let k = i + 1; k < last; k++) {
+    const r = order[k];
+    if (rows.side[r] === side) {
+      if (rows.seqExt[r] <= received && received < endOf(rows, r)) return true;
+    } else if (rows.hasAck(r) && rows.ackExt[r] > received) {
+      return false;
+    }
+  }
+  return false;
 }
 
 const ARROW_ARRIVES = 0; // `->`
