@@ -1090,11 +1090,12 @@ class CaptureOrder {
     const seqExt = unwrap(ref, side, s.seq[p], !isRst);
     const ackExt = hasAck ? unwrap(ref, other, s.ack[p], !isRst) : NaN;
     // A duplicate ACK: no octets, and the ack of this side's segment before.
-    const duplicate = len === 0 && !isSyn && !isFin && ackExt === this.lastAck[side];
+    const previousAck = this.lastAck[side];
+    const duplicate = len === 0 && !isSyn && !isFin && ackExt === previousAck;
     if (hasAck && !isRst) this.lastAck[side] = ackExt;
     if (!isRst && hasAck && openGapCount[other] > 0) this.peerAsks(other, ackExt, duplicate);
     if (!isRst && !isSyn && (len > 0 || isFin) && seqExt < sndMax[side]) this.splitMissing(side, seqExt);
-    if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && this.fillsGap(side, s, p, seqExt, ackExt)) return;
+    if (!isRst && !isSyn && !isFin && len > 0 && openGapCount[side] > 0 && !(ackExt > previousAck) && this.fillsGap(side, s, p, seqExt, ackExt)) return;
     // Resending octets not yet acknowledged: recovering from loss.
     if (!isRst && !isSyn && len > 0 && seqExt < sndMax[side] && seqExt >= this.lastAck[other]) for (const gap of this.openGaps[side]) gap.resent = true;
     if (!isRst) {
@@ -1151,7 +1152,7 @@ class CaptureOrder {
    * for exactly them (its ack stopping at them) while their side was resending other octets (a
    * side recovering from loss resends the gap too, with SACK without three duplicate ACKs for
    * it). Then this is the segment sent at the gap that arrived late: it takes the gap's place (its
-   * arrow will be ~>).
+   * arrow will be ~>). (Not one whose ack is above its side's latest: that one was sent after.)
    */
   private fillsGap(side: number, s: Segments, segment: number, seqExt: number, ackExt: number): boolean {
     const rows = this.rows;
@@ -1236,7 +1237,7 @@ class CaptureOrder {
     part.list.splice(part.list.indexOf(part.row) + 1, 0, rest);
     this.inserted++;
     this.gapsFilled++;
-    const restPart = { row: rest, list: part.list, dupAcks: part.dupAcks, resent: part.resent, askedFor: false };
+    const restPart = { row: rest, list: part.list, dupAcks: part.dupAcks, resent: part.resent, askedFor: part.askedFor };
     parts.splice(lo, 0, restPart);
     const open = this.openGaps[side];
     const at = open.indexOf(part);
@@ -1400,9 +1401,10 @@ function moveUp(rows: Rows, order: Int32Array, i: number, end: number): number {
     const before = order[to - 1];
     // Hop over the peer's ACKs of it (of all of it, or of its first octets: a segment captured
     // before the network card cut it, see splitAtAcks), and over later data of this side (their
-    // order does not matter to the model); never over the original or the peer's other segments.
+    // order does not matter to the model); never over the original or the peer's other segments,
+    // nor over a segment of this side with a lower ack (a side's acks never go back: it was sent first).
     if (rows.side[before] === side
-      ? rows.seqExt[before] < end || rows.notCaptured[before]
+      ? rows.seqExt[before] < end || rows.notCaptured[before] || rows.ackExt[before] < rows.ackExt[r]
       : !rows.hasAck(before) || rows.ackExt[before] <= rows.seqExt[r]) break;
     to--;
   }
@@ -1443,8 +1445,9 @@ function moveBeforeOvertaken(rows: Rows, order: Int32Array, i: number, end: numb
   while (to > 0) {
     const before = order[to - 1];
     if (rows.side[before] === side) {
-      // Stop at what had arrived (the original among it) and at missing segments.
-      if (rows.notCaptured[before] || rows.seqExt[before] < received || rows.flags[before] & (SYN | RST)) break;
+      // Stop at what had arrived (the original among it), at missing segments, and at a segment
+      // with a lower ack (sent before this one: a side's acks never go back).
+      if (rows.notCaptured[before] || rows.seqExt[before] < received || rows.flags[before] & (SYN | RST) || rows.ackExt[before] < rows.ackExt[r]) break;
       if (endOf(rows, before) > rows.seqExt[before]) overtook = true;
     } else if (rows.hasAck(before) && rows.ackExt[before] >= end) {
       break; // an ack of the retransmission itself
@@ -1602,6 +1605,10 @@ function chooseArrows(lines: Lines): Arrows {
   const { side: sides, flags: flagsOf, seqExt, len } = rows;
   // Per side: the first reply after the current line (lines are visited in order).
   const next = new Int32Array(2);
+  // Per side: the last line before which one of its segments so far must not have arrived.
+  const stay = Int32Array.of(-1, -1);
+  // Per side: the octets of its lost segments so far, as [start, end) pairs (few: loss is rare).
+  const holes: [number[], number[]] = [[], []];
   for (let i = 0; i < n; i++) {
     const r = order[i];
     const flags = flagsOf[r];
@@ -1627,13 +1634,37 @@ function chooseArrows(lines: Lines): Arrows {
     const copy = nextSame[i];
     const copiedFirst = copy < coveredAt;
     const lost = occupiesSeq && copy >= 0 && copiedFirst;
-    const inFlight = !lost && p !== k;
+    // Beyond octets its side lost, a segment may arrive while the peer's acks stay at the hole
+    // (held out of order: a pure ACK updates the window, data waits for the hole to be resent), as
+    // soon as nothing before it is in flight. Its receiver's next ack says whether it stops there.
+    const inFlight = !lost && p !== k && (stay[side] >= i || (occupiesSeq && !stopsAtHole(holes[side], rows.ackExt[order[list[k]]], seqExt[r])));
     // While in flight: until the last reply before the one that covers it.
     const lastBeforeCover = list[p > 0 ? p - 1 : 0];
     kind[i] = lost ? ARROW_LOST : inFlight ? ARROW_IN_FLIGHT : ARROW_ARRIVES;
     inFlightUntil[i] = inFlight ? lastBeforeCover : -1;
+    if (inFlight && lastBeforeCover > stay[side]) stay[side] = lastBeforeCover;
+    if (lost) holes[side].push(seqExt[r], needed);
   }
   return { kind, inFlightUntil };
+}
+
+/**
+ * True when `ack`, a receiver's next ack, stops inside one of its peer's lost segments (`holes`,
+ * [start, end) pairs) below `seq`, where a data segment of that peer starts: the receiver holds it
+ * out of order until the hole is resent. Holes the ack has passed are forgotten.
+ */
+function stopsAtHole(holes: number[], ack: number, seq: number): boolean {
+  if (holes.length === 0 || !(ack < seq)) return false; // NaN (no ACK): false
+  let kept = 0;
+  let inside = false;
+  for (let h = 0; h < holes.length; h += 2) {
+    if (holes[h + 1] <= ack) continue;
+    if (holes[h] <= ack) inside = true;
+    holes[kept++] = holes[h];
+    holes[kept++] = holes[h + 1];
+  }
+  holes.length = kept;
+  return inside;
 }
 
 /** The first position in `values[from..to)`, non-decreasing, that is at least `wanted`. */
