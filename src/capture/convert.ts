@@ -248,6 +248,10 @@ class Rows {
    */
   incarnation: Int32Array;
   current = 0;
+  /** Pure ACKs lost after the capture saw them (see ackLostOnItsWay): written `-x`. Rare. */
+  readonly lostOnTheWay = new Set<number>();
+  /** Retransmissions a timer sent (see ackLostOnItsWay): a `wait` goes before each. Rare. */
+  readonly afterTimeout = new Set<number>();
 
   constructor(capacity: number) {
     this.side = new Uint8Array(capacity);
@@ -517,7 +521,7 @@ const MAX_SEGMENT_LINE = 400;
 
 /** Writes a line per segment, with `wait` lines (or comments) where time passes. */
 function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows: Arrows, base: Float64Array, writeWindow: boolean, thresholdS: number, written: WrittenRows | undefined): void {
-  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf, part: parts, partCount: partCounts, incarnation } = rows;
+  const { side: sides, flags: flagsOf, seq: seqs, seqExt, ackExt, len, time: times, notCaptured, segment: segmentOf, part: parts, partCount: partCounts, incarnation, afterTimeout } = rows;
   const { ack: acks, window: windows, frame: frames } = segments;
   const { kind, inFlightUntil } = arrows;
   const flagWords = flagsSeq();
@@ -532,7 +536,7 @@ function writeSegments(out: TextBuffer, { segments, rows, order }: Lines, arrows
     const time = times[r];
     if (i > 0) {
       const gap = time - times[order[i - 1]];
-      if (gap >= thresholdS && gap > 0) {
+      if ((gap >= thresholdS || (afterTimeout.size > 0 && afterTimeout.has(r))) && gap > 0) {
         // A `wait` delivers every segment in flight: only write one where that is what happened.
         out.length = at;
         out.text(mustStayInFlightUntil < i ? `wait ${formatDuration(gap)}\n`
@@ -1354,8 +1358,59 @@ function sendRetransmissionsBeforeTheirAcks(rows: Rows, order: Int32Array): void
   // call it has not made before (that would throw its optimised code away).
   for (let i = nextSentEarlier(rows, order, 0, sndMax, acked); i < order.length; i = nextSentEarlier(rows, order, i + 1, sndMax, acked)) {
     const end = endOf(rows, order[i]);
+    if (ackLostOnItsWay(rows, order, i, end)) continue;
     if (moveUp(rows, order, i, end) === i) moveBeforeOvertaken(rows, order, i, end);
   }
+}
+
+/**
+ * How long after the peer's ACK of it a retransmission must come to be a timer's answer to that
+ * ACK's loss rather than a copy the capture stored late: well above the few milliseconds by which
+ * a loaded host's capture lags (4 ms on the capture under load), below Linux's shortest
+ * retransmission timeout (200 ms).
+ */
+const LOST_ACK_GAP_S = 0.05;
+
+/**
+ * A retransmission on line `i` (ending at `end`) captured long after pure ACKs of the peer that
+ * acknowledge all of it: the capture was taken at the peer, and those ACKs were lost on their way
+ * (the last ACK of a close, whose loss makes the FIN come again: what TIME-WAIT is for). They are
+ * written `-x`, and the retransmission comes after them, after a `wait` (a timer sent it). True
+ * when so and nothing else is to be done; false when moveUp is still to move it over ACKs
+ * captured close to it (stored before it), which it stops short of the lost ones.
+ */
+function ackLostOnItsWay(rows: Rows, order: Int32Array, i: number, end: number): boolean {
+  const r = order[i];
+  const side = rows.side[r];
+  const lost: number[] = [];
+  let recent = false;
+  // The lines moveUp would hop over: the peer's ACKs of it, and later data of its side.
+  for (let to = i; to > 0; to--) {
+    const before = order[to - 1];
+    if (stopsMoveAt(rows, r, before, side, end)) break;
+    if (rows.side[before] !== side && rows.ackExt[before] >= end) {
+      if (rows.time[r] - rows.time[before] >= LOST_ACK_GAP_S) lost.push(before);
+      else recent = true;
+    }
+  }
+  if (lost.length === 0 || !lost.every((a) => isPureAck(rows, a))) return false;
+  for (const a of lost) rows.lostOnTheWay.add(a);
+  rows.afterTimeout.add(r);
+  return !recent;
+}
+
+/**
+ * True when moveUp, moving retransmission `r` (of `side`, ending at `end`) up, stops below line
+ * `before`: at the original, at the peer's other segments and ACKs lost on their way, and at a
+ * segment of its side with a lower ack (a side's acks never go back: that one was sent first).
+ * It moves over the peer's ACKs of it (of all of it, or of its first octets: a segment captured
+ * before the network card cut it, see splitAtAcks), and over later data of its side (their order
+ * does not matter to the model).
+ */
+function stopsMoveAt(rows: Rows, r: number, before: number, side: number, end: number): boolean {
+  return rows.side[before] === side
+    ? rows.seqExt[before] < end || rows.notCaptured[before] === 1 || rows.ackExt[before] < rows.ackExt[r]
+    : !rows.hasAck(before) || rows.ackExt[before] <= rows.seqExt[r] || (rows.lostOnTheWay.size > 0 && rows.lostOnTheWay.has(before));
 }
 
 /** Where row `r`'s sequence numbers end: after its octets, SYN and FIN. */
@@ -1397,17 +1452,7 @@ function moveUp(rows: Rows, order: Int32Array, i: number, end: number): number {
   const r = order[i];
   const side = rows.side[r];
   let to = i;
-  while (to > 0) {
-    const before = order[to - 1];
-    // Hop over the peer's ACKs of it (of all of it, or of its first octets: a segment captured
-    // before the network card cut it, see splitAtAcks), and over later data of this side (their
-    // order does not matter to the model); never over the original or the peer's other segments,
-    // nor over a segment of this side with a lower ack (a side's acks never go back: it was sent first).
-    if (rows.side[before] === side
-      ? rows.seqExt[before] < end || rows.notCaptured[before] || rows.ackExt[before] < rows.ackExt[r]
-      : !rows.hasAck(before) || rows.ackExt[before] <= rows.seqExt[r]) break;
-    to--;
-  }
+  while (to > 0 && !stopsMoveAt(rows, r, order[to - 1], side, end)) to--;
   moveLine(order, i, to);
   return to;
 }
@@ -1640,7 +1685,7 @@ function chooseArrows(lines: Lines): Arrows {
     const inFlight = !lost && p !== k && (stay[side] >= i || (occupiesSeq && !stopsAtHole(holes[side], rows.ackExt[order[list[k]]], seqExt[r])));
     // While in flight: until the last reply before the one that covers it.
     const lastBeforeCover = list[p > 0 ? p - 1 : 0];
-    kind[i] = lost ? ARROW_LOST : inFlight ? ARROW_IN_FLIGHT : ARROW_ARRIVES;
+    kind[i] = lost || (rows.lostOnTheWay.size > 0 && rows.lostOnTheWay.has(r)) ? ARROW_LOST : inFlight ? ARROW_IN_FLIGHT : ARROW_ARRIVES;
     inFlightUntil[i] = inFlight ? lastBeforeCover : -1;
     if (inFlight && lastBeforeCover > stay[side]) stay[side] = lastBeforeCover;
     if (lost) holes[side].push(seqExt[r], needed);

@@ -78,7 +78,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'simultaneous-close']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -218,6 +218,19 @@ describe('capture fixtures from a real kernel', () => {
     const reopened = server.indexOf('TIME-WAIT');
     assert.ok(reopened >= 0 && server.slice(reopened + 1).includes('ESTABLISHED'), server.join(' '));
     assert.deepEqual(finalStates(a), { C: 'CLOSED', S: 'TIME-WAIT' });
+  });
+
+  it('last ACK lost: the server resends its FIN from LAST-ACK after a wait, and the client in TIME-WAIT acknowledges it again', () => {
+    const text = importText(load('last-ack-lost.pcap'), true);
+    // Captured at the client: its ACK of the FIN was seen, then lost on its way (-x, not moved).
+    assert.match(text, /^S->C FIN ACK seq=y\+26 ack=x\+20 .*\nC-xS ACK seq=x\+20 ack=y\+27 .*\nwait \d+ ms\nS->C FIN ACK seq=y\+26 ack=x\+20 .*\nC->S ACK seq=x\+20 ack=y\+27 /m);
+    const a = analyze(text);
+    assert.deepEqual(problems(text, a), []);
+    assert.ok(statesVisited(a, 'S').includes('LAST-ACK'));
+    const resent = a.timeline.events.filter((e) => e.segment?.from === 'S' && e.segment.flags.includes('FIN'))[1];
+    assert.ok(resent.segment!.remarks.includes('retransmission'));
+    assert.equal(resent.before.find((s) => s.endpoint === 'C')!.state, 'TIME-WAIT');
+    assert.deepEqual(finalStates(a), { C: 'TIME-WAIT', S: 'CLOSED' });
   });
 
   it('bulk transfer: several segments are in flight before an ACK, with small MSS', () => {
