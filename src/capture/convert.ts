@@ -439,6 +439,8 @@ function synsFirst(s: Segments, rows: Int32Array): Int32Array {
   for (let i = 0; i < out.length; i++) {
     if ((flags[out[i]] & (SYN | ACK)) !== (SYN | ACK)) continue;
     const synAck = out[i];
+    // Not when the SYN it answers came before it: a SYN after it is that SYN sent again.
+    if (answersEarlierSyn(s, out, i)) continue;
     // The SYN it acknowledges, among the next few packets, from the other side.
     for (let j = i + 1; j < out.length && j <= i + 4; j++) {
       const r = out[j];
@@ -453,6 +455,20 @@ function synsFirst(s: Segments, rows: Int32Array): Int32Array {
   }
   return out;
 }
+
+/** True when a SYN that the SYN,ACK at `out[i]` acknowledges comes before it (a few packets back at most). */
+function answersEarlierSyn(s: Segments, out: Int32Array, i: number): boolean {
+  const { flags, seq, ack, srcPort } = s;
+  const synAck = out[i];
+  for (let j = i - 1; j >= 0 && j >= i - SYN_REACH; j--) {
+    const r = out[j];
+    if ((flags[r] & (SYN | ACK | RST)) === SYN && srcPort[r] !== srcPort[synAck] && (seq[r] + 1) % TWO_32 === ack[synAck]) return true;
+  }
+  return false;
+}
+
+/** How many packets back from a SYN,ACK answersEarlierSyn looks for its SYN. */
+const SYN_REACH = 64;
 
 /** True when the snapshot length cut the options of either side's first captured SYN. */
 function synOptionsCut(lines: Lines): boolean {

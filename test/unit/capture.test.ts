@@ -78,7 +78,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'simultaneous-close']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -230,6 +230,20 @@ describe('capture fixtures from a real kernel', () => {
     const resent = a.timeline.events.filter((e) => e.segment?.from === 'S' && e.segment.flags.includes('FIN'))[1];
     assert.ok(resent.segment!.remarks.includes('retransmission'));
     assert.equal(resent.before.find((s) => s.endpoint === 'C')!.state, 'TIME-WAIT');
+    assert.deepEqual(finalStates(a), { C: 'TIME-WAIT', S: 'CLOSED' });
+  });
+
+  it('SYN,ACK lost: captured at the server, the first SYN arrived; the client\'s second SYN comes after the server\'s timer, in capture order', () => {
+    const text = importText(load('syn-ack-lost.pcap'), true);
+    const frames = framesInOrder(text);
+    assert.deepEqual(frames, [...frames].sort((x, y) => x - y));
+    assert.match(text, /^C->S SYN seq=x .*# frame 1,.*\nS-xC SYN ACK seq=y ack=x\+1 .*\nwait [\d.]+ m?s\n/m);
+    const a = analyze(text);
+    assert.deepEqual(problems(text, a), []);
+    const syns = a.timeline.events.filter((e) => e.segment?.from === 'C' && e.segment.flags.includes('SYN'));
+    assert.equal(syns.length, 2);
+    assert.equal(syns[0].after.find((s) => s.endpoint === 'S')!.state, 'SYN-RECEIVED', 'the server answers the first SYN');
+    assert.ok(syns[1].segment!.remarks.includes('retransmission'));
     assert.deepEqual(finalStates(a), { C: 'TIME-WAIT', S: 'CLOSED' });
   });
 
