@@ -352,8 +352,14 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   const warnings: string[] = [];
   const limit = options.limit !== undefined && options.limit >= 0 ? options.limit : Infinity;
   const { segments } = connection;
-  const packets = synsFirst(segments, inTimeOrder(segments, connection.rows.subarray(0, limit)));
-  const cut = connection.packetCount - packets.length;
+  const ordered = inTimeOrder(segments, connection.rows.subarray(0, limit));
+  const unique = withoutCopies(segments, ordered);
+  if (unique.length < ordered.length) {
+    const n = ordered.length - unique.length;
+    warnings.push(`${n} packet${n === 1 ? ' was' : 's were'} captured twice (the same packet on two interfaces, as \`tcpdump -i any\` shows a bridged or forwarded one); each is written once`);
+  }
+  const packets = synsFirst(segments, unique);
+  const cut = connection.packetCount - ordered.length;
   const lines = buildLines(connection, segments, packets, warnings);
   const { rows, order } = lines;
   const n = order.length;
@@ -426,6 +432,45 @@ function inTimeOrder(s: Segments, rows: Int32Array): Int32Array {
     out[j] = r;
   }
   return out;
+}
+
+/** How close in time two captures of one packet are (the same packet on two interfaces). */
+const COPY_GAP_S = 0.01;
+/** How many of a direction's latest packets a packet is compared with. */
+const COPY_REACH = 4;
+
+/**
+ * The packets without second captures of one packet: a capture on several interfaces (`tcpdump -i
+ * any` on a host that bridges or forwards) shows each packet once per interface. A copy has every
+ * field of a packet of its direction shortly before it, the IPv4 identification and the TCP
+ * checksum too, and was seen elsewhere (another interface, or the other way through one): two
+ * packets alike seen at one place, such as two duplicate ACKs, are two packets.
+ */
+function withoutCopies(s: Segments, rows: Int32Array): Int32Array {
+  const { src, srcPort, seq, ack, flags, window, payloadLength, copyKey, seenAt, seconds, nanos } = s;
+  let out: Int32Array | undefined;
+  let kept = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    let copy = false;
+    // Only rows with a key can be copies (NaN equals nothing): a plain loop for the rest.
+    if (copyKey[r] === copyKey[r]) {
+      for (let k = i - 1, seen = 0; k >= 0 && seen < COPY_REACH; k--) {
+        const q = rows[k];
+        if (seconds[r] - seconds[q] + (nanos[r] - nanos[q]) / 1e9 > COPY_GAP_S) break;
+        if (src[q] !== src[r] || srcPort[q] !== srcPort[r]) continue;
+        seen++;
+        if (copyKey[q] === copyKey[r] && seenAt[q] !== seenAt[r] && seq[q] === seq[r] && ack[q] === ack[r] && flags[q] === flags[r] && window[q] === window[r] && payloadLength[q] === payloadLength[r]) {
+          copy = true;
+          break;
+        }
+      }
+    }
+    if (copy) out ??= rows.slice(); // rows before `kept` stay as they are
+    else if (out) out[kept++] = r;
+    else kept++;
+  }
+  return out ? out.subarray(0, kept) : rows;
 }
 
 /**

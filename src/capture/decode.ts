@@ -68,7 +68,7 @@ const DETAIL_LINK_TYPE = 15;
 export function decodeFrame(frame: Frame): DecodeResult {
   return decodeFrameAt({
     number: frame.number, linkType: frame.linkType, seconds: frame.seconds, nanos: frame.nanos,
-    originalLength: frame.originalLength, bytes: frame.data, start: 0, end: frame.data.length,
+    originalLength: frame.originalLength, bytes: frame.data, start: 0, end: frame.data.length, interfaceId: 0,
   });
 }
 
@@ -97,6 +97,9 @@ export function decodeFrameInto(f: FrameAt, into: Segments): number {
   // Where the IP header starts, and its version: 4, 6, 0 ("look at the version nibble") or -1 (not IP).
   let ip: number;
   let version: number;
+  // Where the frame was seen: its interface (Linux cooked v2: its index), or for Linux cooked v1,
+  // which names none, whether it came in or went out (see Segments.seenAt).
+  let seenAt = f.interfaceId;
   switch (f.linkType) {
     case 1: { // Ethernet, with any number of 802.1Q / 802.1ad tags
       let p = 12;
@@ -115,11 +118,13 @@ export function decodeFrameInto(f: FrameAt, into: Segments): number {
       if (length < 16) return TRUNCATED;
       ip = s + 16;
       version = etherIpVersion((d[s + 14] << 8) | d[s + 15]);
+      seenAt = -1 - ((d[s] << 8) | d[s + 1]); // the packet type
       break;
     case 276: // Linux cooked capture v2: protocol at offset 0
       if (length < 20) return TRUNCATED;
       ip = s + 20;
       version = etherIpVersion((d[s] << 8) | d[s + 1]);
+      seenAt = (d[s + 4] << 24) | (d[s + 5] << 16) | (d[s + 6] << 8) | d[s + 7]; // the interface index
       break;
     case 101: case 12: case 14: // raw IP (12 and 14 are DLT_RAW on some systems)
       ip = s;
@@ -144,9 +149,9 @@ export function decodeFrameInto(f: FrameAt, into: Segments): number {
   if (version === -1) return NOT_IP;
   if (ip >= f.end) return TRUNCATED;
   if (version === 0) version = d[ip] >> 4;
-  if (version === 4) return decodeIPv4(f, ip, into);
-  if (version === 6) return decodeIPv6(f, ip, into);
-  return NOT_IP;
+  const code = version === 4 ? decodeIPv4(f, ip, into) : version === 6 ? decodeIPv6(f, ip, into) : NOT_IP;
+  if (code === 0) into.seenAt[into.count - 1] = seenAt;
+  return code;
 }
 
 /** The IP version an EtherType carries: 4, 6, or -1 (not IP). */
@@ -237,6 +242,9 @@ function decodeTcp(f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 
   into.flags[row] = d[p + 13];
   into.window[row] = (d[p + 14] << 8) | d[p + 15];
   into.payloadLength[row] = segmentLength - dataOffset;
+  const checksum = (d[p + 16] << 8) | d[p + 17];
+  // The IPv4 identification is 8 octets before the addresses.
+  into.copyKey[row] = ipVersion === 4 ? ((d[addresses - 8] << 8) | d[addresses - 7]) * 65536 + checksum : checksum;
   into.count = row + 1;
   // Options: only those the language writes; the rest are skipped by their length.
   const end = Math.min(p + dataOffset, f.end);

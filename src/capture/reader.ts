@@ -43,6 +43,8 @@ export interface FrameAt {
   bytes: Uint8Array;
   start: number;
   end: number;
+  /** The pcapng interface that captured it (0 in a pcap file). */
+  interfaceId: number;
 }
 
 /** What a walk over the frames found, besides the frames themselves. */
@@ -102,7 +104,7 @@ export function walkFrames(bytes: Uint8Array, visit: (frame: FrameAt) => void): 
 }
 
 function newFrameAt(bytes: Uint8Array): FrameAt {
-  return { number: 0, linkType: 0, seconds: 0, nanos: 0, originalLength: 0, bytes, start: 0, end: 0 };
+  return { number: 0, linkType: 0, seconds: 0, nanos: 0, originalLength: 0, bytes, start: 0, end: 0, interfaceId: 0 };
 }
 
 function readPcap(bytes: Uint8Array, view: DataView, le: boolean, nanoResolution: boolean, visit: (frame: FrameAt) => void): FrameWalkResult {
@@ -223,6 +225,7 @@ function readPcapng(bytes: Uint8Array, view: DataView, visit: (frame: FrameAt) =
         number++;
         frame.number = number;
         frame.linkType = iface.linkType;
+        frame.interfaceId = interfaceId;
         splitTimestamp(high, low, iface.unitsPerSecond, frame);
         frame.seconds += iface.offsetSeconds;
         frame.start = start;
@@ -242,6 +245,7 @@ function readPcapng(bytes: Uint8Array, view: DataView, visit: (frame: FrameAt) =
         number++;
         frame.number = number;
         frame.linkType = iface.linkType;
+        frame.interfaceId = 0;
         frame.seconds = 0;
         frame.nanos = 0;
         frame.start = body + 4;

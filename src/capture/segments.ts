@@ -34,6 +34,17 @@ export class Segments {
   flags: Uint8Array;
   window: Int32Array;
   payloadLength: Float64Array;
+  /**
+   * What tells one packet captured twice (on two interfaces: `tcpdump -i any` on a bridge) from
+   * two packets alike (duplicate ACKs): the IPv4 identification and the TCP checksum (IPv6: the
+   * checksum). NaN when unknown (rows made from packet objects).
+   */
+  copyKey: Float64Array;
+  /**
+   * Where a packet was seen: its pcapng interface, its Linux cooked v2 interface index, or (Linux
+   * cooked v1) -1 - its packet type (in or out). Two captures of one packet differ in it.
+   */
+  seenAt: Int32Array;
   /** The options of the rows that had any (SYNs, mostly), with their keys in the order met. */
   readonly options = new Map<number, SegmentOptions>();
   /** Address texts by id. */
@@ -63,6 +74,8 @@ export class Segments {
     this.flags = new Uint8Array(capacity);
     this.window = new Int32Array(capacity);
     this.payloadLength = new Float64Array(capacity);
+    this.copyKey = new Float64Array(capacity);
+    this.seenAt = new Int32Array(capacity);
   }
 
   /** The columns of packets that are objects already (each row's object is the packet itself). */
@@ -83,6 +96,7 @@ export class Segments {
       s.flags[i] = p.flags;
       s.window[i] = p.window;
       s.payloadLength[i] = p.payloadLength;
+      s.copyKey[i] = NaN;
       if (p.mss !== undefined || p.wscale !== undefined || p.sackPermitted !== undefined) {
         s.options.set(i, { mss: p.mss, wscale: p.wscale, sackPermitted: p.sackPermitted });
       }
@@ -165,6 +179,8 @@ export class Segments {
     this.flags = grown(this.flags, capacity);
     this.window = grown(this.window, capacity);
     this.payloadLength = grown(this.payloadLength, capacity);
+    this.copyKey = grown(this.copyKey, capacity);
+    this.seenAt = grown(this.seenAt, capacity);
   }
 }
 
