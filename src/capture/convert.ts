@@ -1183,6 +1183,7 @@ class CaptureOrder {
     if (!Number.isNaN(before) && before !== seq) {
       this.ref.fill(NaN);
       this.sndMax.fill(NaN);
+      this.lastAck.fill(NaN);
       // Numbers of the old incarnation: no retransmission of the new one splits its missing segments.
       this.missingParts[0] = [];
       this.missingParts[1] = [];
