@@ -151,9 +151,11 @@ export function splitConnections(source: CaptureSegments): CaptureConnection[] {
     const connectionRows = entry.rows.subarray(0, entry.count);
     const syn = firstWithFlags(segments, connectionRows, SYN);
     const synAck = firstWithFlags(segments, connectionRows, SYN | ACK);
-    // Client: sender of the first SYN; else receiver of the SYN,ACK; else the first sender.
+    // Client: sender of the first SYN; else receiver of the SYN,ACK; else (a capture started after
+    // the handshake) the side with the higher port, as clients send from ephemeral ports and servers
+    // listen on lower ones; with equal ports, the first sender.
     const first = syn >= 0 ? syn : synAck >= 0 ? synAck : connectionRows[0];
-    const clientSent = syn >= 0 || synAck < 0;
+    const clientSent = syn >= 0 || (synAck < 0 && srcPort[first] >= dstPort[first]);
     const client = endpoint(segments, first, clientSent);
     const server = endpoint(segments, first, !clientSent);
     return new CaptureConnection(i + 1, client, server, syn >= 0, segments, connectionRows);

@@ -547,6 +547,21 @@ describe('conversion options', () => {
     assert.match(String(convertCapture(both, { connection: '10.0.0.1:1' })), /no connection has an endpoint 10\.0\.0\.1:1/);
   });
 
+  it('a capture started after the handshake: the side with the higher port is C, the document checks', () => {
+    // From the server's first data segment on: the server (port 8080) sends first.
+    const from = read.packets.findIndex((p) => p.srcPort === 8080 && p.payloadLength > 0);
+    const late = read.packets.slice(from, from + 40);
+    const [connection] = splitConnections(late);
+    assert.equal(connection.handshake, false);
+    assert.equal(connection.client.port, 40000);
+    assert.equal(connection.server.port, 8080);
+    const result = convertCapture(late, { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.match(result.text, /^participant C as 127\.0\.0\.1:40000$/m);
+    assert.match(result.text, /^S->C ACK seq=y ack=x len=\d+ /m);
+    assert.deepEqual(problems(result.text), [], result.text);
+  });
+
   it('a segment missing from the capture becomes a line labelled "not captured", and the document checks', () => {
     // Drop one of the server's data segments in the middle of the bulk transfer.
     const dropAt = read.packets.findIndex((p, i) => i > 20 && p.srcPort === 8080 && p.payloadLength > 0);
