@@ -330,6 +330,25 @@ class Rows {
   }
 }
 
+/**
+ * The octets of data on a SYN that a SYN,ACK answering it acknowledged (0 if none): a Fast Open
+ * server does, which the language's model does not (spec: a SYN's data is left unacknowledged).
+ */
+function fastOpenAccepted(s: Segments, packets: Int32Array): number {
+  for (let k = 0; k < packets.length; k++) {
+    const syn = packets[k];
+    if ((s.flags[syn] & (SYN | ACK)) !== SYN || s.payloadLength[syn] === 0) continue;
+    const covered = (s.seq[syn] + 1 + s.payloadLength[syn]) % TWO_32;
+    for (let j = k + 1; j < packets.length && j <= k + SYN_REACH; j++) {
+      const answer = packets[j];
+      if ((s.flags[answer] & (SYN | ACK)) === (SYN | ACK) && s.srcPort[answer] === s.dstPort[syn] && s.ack[answer] === covered) {
+        return s.payloadLength[syn];
+      }
+    }
+  }
+  return 0;
+}
+
 /** The rows, and the order in which the document writes them. */
 interface Lines {
   /** The captured segments (Rows.segment are rows of it). */
@@ -361,6 +380,10 @@ export function convertConnection(connection: CaptureConnection, options: Conver
     warnings.push(`${n} packet${n === 1 ? ' was' : 's were'} captured twice (the same packet on two interfaces, as \`tcpdump -i any\` shows a bridged or forwarded one); each is written once`);
   }
   const packets = synsFirst(segments, unique);
+  const fastOpen = fastOpenAccepted(segments, packets);
+  if (fastOpen > 0) {
+    warnings.push(`the server acknowledged the ${fastOpen} octet${fastOpen === 1 ? '' : 's'} the client's SYN carried (TCP Fast Open, RFC 7413); tcpseq's receivers acknowledge only the SYN, so the check reports the acks that cover that data as errors`);
+  }
   const cut = connection.packetCount - ordered.length;
   const lines = buildLines(connection, segments, packets, warnings);
   const { rows, order } = lines;

@@ -574,6 +574,34 @@ describe('conversion options', () => {
   });
 });
 
+describe('beyond the language: TCP Fast Open (beyond-the-language/fast-open.pcap)', () => {
+  // A real Fast Open exchange: the request rides on the SYN and the server acknowledges it on its
+  // SYN,ACK. The language's receivers acknowledge only a SYN (spec), so the document cannot check
+  // clean; the import says why, and the errors are the acks of that data, nothing else.
+  const bytes = new Uint8Array(fs.readFileSync(path.join(CAPTURES, 'beyond-the-language', 'fast-open.pcap')));
+
+  it('imports as captured, with a warning that names Fast Open and what the check will say', () => {
+    const result = convertCapture(readCapture(bytes), { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.match(result.text, /^C->S SYN seq=x len=18 /m);
+    assert.match(result.text, /^S->C SYN ACK seq=y ack=x\+19 /m);
+    assert.deepEqual(result.warnings, ['the server acknowledged the 18 octets the client\'s SYN carried (TCP Fast Open, RFC 7413); tcpseq\'s receivers acknowledge only the SYN, so the check reports the acks that cover that data as errors']);
+    const analysis = analyze(result.text);
+    const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+    assert.ok(errors.length > 0);
+    assert.ok(errors.every((d) => d.code === 'ack-mismatch' && /^ack should be x\+1: the SYN at line 5/.test(d.message)), problems(result.text, analysis).join('\n'));
+    assert.ok(analysis.diagnostics.some((d) => d.code === 'syn-with-data'));
+  });
+
+  it('a capture without Fast Open data on its SYN gets no such warning', () => {
+    for (const file of captureFiles) {
+      const result = convertCapture(readCapture(load(file)), {});
+      assert.ok(typeof result !== 'string');
+      assert.ok(!result.warnings.some((w) => /Fast Open/.test(w)), file);
+    }
+  });
+});
+
 describe('a FIN the capture missed', () => {
   for (const file of ['normal.pcap', 'server-close.pcap', 'half-close.pcap']) {
     for (const which of [0, 1]) {
