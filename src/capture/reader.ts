@@ -97,11 +97,20 @@ export function walkFrames(bytes: Uint8Array, visit: (frame: FrameAt) => void): 
   const magicLE = view.getUint32(0, true);
   if (magicLE === PCAP_MAGIC_US || magicLE === PCAP_MAGIC_NS) return readPcap(bytes, view, true, magicLE === PCAP_MAGIC_NS, visit);
   if (magicBE === PCAP_MAGIC_US || magicBE === PCAP_MAGIC_NS) return readPcap(bytes, view, false, magicBE === PCAP_MAGIC_NS, visit);
+  const compression = COMPRESSED.find(([magic]) => (magicBE >>> (32 - 8 * magic.length)) === magic.reduce((n, b) => n * 256 + b, 0))?.[1];
   return {
     frameCount: 0, warnings: [],
-    error: `not a pcap or pcapng file: unknown magic number 0x${magicBE.toString(16).padStart(8, '0')} at byte offset 0`,
+    error: compression
+      ? `a ${compression}-compressed file, not a pcap or pcapng file: decompress it first`
+      : `not a pcap or pcapng file: unknown magic number 0x${magicBE.toString(16).padStart(8, '0')} at byte offset 0`,
   };
 }
+
+/** Magic numbers of compressed files (captures are often kept so; Wireshark reads several of them). */
+const COMPRESSED: readonly [readonly number[], string][] = [
+  [[0x1f, 0x8b], 'gzip'], [[0x28, 0xb5, 0x2f, 0xfd], 'zstd'], [[0x04, 0x22, 0x4d, 0x18], 'lz4'],
+  [[0xfd, 0x37, 0x7a, 0x58], 'xz'], [[0x42, 0x5a, 0x68], 'bzip2'],
+];
 
 function newFrameAt(bytes: Uint8Array): FrameAt {
   return { number: 0, linkType: 0, seconds: 0, nanos: 0, originalLength: 0, bytes, start: 0, end: 0, interfaceId: 0 };

@@ -4,12 +4,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCapture, splitConnections, describeConnection, selectConnection, convertConnection } from '../capture';
+import { gunzipCapture } from '../capture/gunzip';
 import { checkText, diagnosticLine } from './check';
 import { cliLocalizer, languageFromEnv } from './l10n';
 
 const USAGE = `usage: tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT]
                      [--relative] [--limit N] [--wait-threshold MS] [--no-win] [--check]
-  CAPTURE           a pcap or pcapng file; - reads standard input
+  CAPTURE           a pcap or pcapng file, or either gzip-compressed; - reads standard input
   -o OUT            the document to write (default: standard output)
   --list            list the connections, with their packet counts, instead
   --connection      the connection to import: its number in --list, or an endpoint (default: 1)
@@ -71,7 +72,14 @@ export async function runImport(args: readonly string[]): Promise<number> {
     process.stderr.write(`tcpseq import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
     return 2;
   }
-  const capture = readCapture(bytes);
+  // A compressed capture (capture.pcap.gz) is read as Wireshark reads it.
+  const decompressed = gunzipCapture(bytes);
+  if (decompressed.error) {
+    process.stderr.write(`tcpseq import: ${file}: ${decompressed.error}\n`);
+    return 2;
+  }
+  if (decompressed.note) process.stderr.write(`tcpseq import: ${file}: warning: ${decompressed.note}\n`);
+  const capture = readCapture(decompressed.bytes);
   for (const w of capture.warnings) process.stderr.write(`tcpseq import: ${file}: warning: ${w}\n`);
   if (capture.error) {
     if (capture.packetCount === 0) {

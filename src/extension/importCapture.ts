@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { convertConnection, describeConnection, readCapture, splitConnections } from '../capture';
 import type { CaptureConnection, ConvertOptions } from '../capture';
+import { gunzipCapture } from '../capture/gunzip';
 import { offerParse } from './analysisCache';
 
 const COMMAND = 'tcpseq.importCapture';
@@ -17,7 +18,7 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
       canSelectMany: false,
       openLabel: vscode.l10n.t('Import'),
       title: vscode.l10n.t('Import a packet capture'),
-      filters: { [vscode.l10n.t('Packet captures')]: ['pcap', 'pcapng', 'cap'], [vscode.l10n.t('All files')]: ['*'] },
+      filters: { [vscode.l10n.t('Packet captures')]: ['pcap', 'pcapng', 'cap', 'gz'], [vscode.l10n.t('All files')]: ['*'] },
     });
     if (!picked || picked.length === 0) return undefined;
     uri = picked[0];
@@ -32,8 +33,11 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
     } catch (err) {
       return vscode.l10n.t('Cannot read {name}: {reason}', { name, reason: err instanceof Error ? err.message : String(err) });
     }
-    const result = readCapture(bytes);
-    return { capture: result, connections: splitConnections(result) };
+    // A compressed capture (capture.pcap.gz) is read as Wireshark reads it.
+    const decompressed = gunzipCapture(bytes);
+    if (decompressed.error) return vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: decompressed.error });
+    const result = readCapture(decompressed.bytes);
+    return { capture: result, connections: splitConnections(result), note: decompressed.note };
   });
   if (typeof read === 'string') {
     void vscode.window.showErrorMessage(read);
@@ -44,7 +48,7 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
     void vscode.window.showErrorMessage(vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error }));
     return undefined;
   }
-  const notes = [...capture.warnings];
+  const notes = [...(read.note ? [read.note] : []), ...capture.warnings];
   if (capture.error) notes.push(vscode.l10n.t('{reason}; the segments before it are imported', { reason: capture.error }));
 
   if (connections.length === 0) {

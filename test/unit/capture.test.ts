@@ -5,10 +5,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { analyze, parse } from '../../src/core';
 import type { Analysis, ParsedDocument, SegmentStatement, TcpState } from '../../src/core';
 import type { TcpPacket } from '../../src/capture';
 import { convertCapture, readCapture, readFrames, splitConnections } from '../../src/capture';
+import { gunzipCapture } from '../../src/capture/gunzip';
 import { rng } from './random';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -898,6 +900,52 @@ describe('tcpseq import (command line)', () => {
     r = run([path.join(CAPTURES, 'normal.pcap'), '--limit', 'many']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--limit needs a whole number/);
+  });
+
+  it('reads a gzip-compressed capture as the capture itself; one cut short gives what came before the cut', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-import-'));
+    const plain = run([path.join(CAPTURES, 'bulk.pcap'), '--relative']);
+    const gz = path.join(dir, 'bulk.pcap.gz');
+    const compressed = zlib.gzipSync(load('bulk.pcap'));
+    fs.writeFileSync(gz, compressed);
+    let r = run([gz, '--relative']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, plain.stdout.replace('Imported from bulk.pcap:', 'Imported from bulk.pcap.gz:'));
+    // Cut short: the frames decompressed before the cut are imported, with what happened said twice
+    // (the compression cut short; the last frame cut short).
+    const cut = path.join(dir, 'cut.pcap.gz');
+    fs.writeFileSync(cut, compressed.subarray(0, compressed.length >> 1));
+    r = run([cut, '--relative']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: the gzip compression is damaged or cut short \(unexpected end of file\): \d+ bytes decompressed before it are read/);
+    const lines = r.stdout.split('\n').filter((l) => /^[CS](->|~>|-x)[CS] /.test(l)).length;
+    assert.ok(lines > 5 && lines < plain.stdout.split('\n').length, String(lines));
+    // Nothing that decompresses: a clear error, exit 2.
+    fs.writeFileSync(cut, compressed.subarray(0, 12));
+    r = run([cut]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /a gzip-compressed file that does not decompress/);
+  });
+
+  it('refuses a gzip file that decompresses past the limit, without taking the memory', () => {
+    // 64 MB of zeros compress to 64 KB: with a limit of 8 MB, decompression stops there.
+    const bomb = zlib.gzipSync(Buffer.alloc(64 << 20));
+    const result = gunzipCapture(bomb, 8 << 20);
+    assert.equal(result.bytes.length, 0);
+    assert.equal(result.error, 'a gzip-compressed capture of more than 8 MB decompressed: decompress it, then cut it (editcap -r)');
+    // Bytes that are not gzip pass through untouched.
+    const plain = load('normal.pcap');
+    assert.equal(gunzipCapture(plain).bytes, plain);
+  });
+
+  it('names the compression of a capture compressed some other way', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-import-'));
+    const zst = path.join(dir, 'bulk.pcap.zst');
+    fs.writeFileSync(zst, Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(40)]));
+    const r = run([zst]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /a zstd-compressed file, not a pcap or pcapng file: decompress it first/);
   });
 
   it('a file damaged in the middle: the packets before the damage are imported, with a warning', () => {

@@ -5,6 +5,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import { waitFor } from './helpers';
 
@@ -31,12 +32,27 @@ describe('tcpseq: Import Capture...', () => {
     const pkg = vscode.extensions.all.find((e) => e.packageJSON?.name === 'tcpseq')!.packageJSON;
     const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === 'tcpseq.importCapture');
     assert.ok(entry, 'an Explorer context menu entry');
-    // The when clause: `resourceExtname =~ /REGEX/FLAGS`, tried here on extensions the way VS Code does.
-    const m = /^resourceExtname =~ \/(.*)\/(\w*)$/.exec(entry.when);
+    // The when clause: `resourceFilename =~ /REGEX/FLAGS`, tried here on file names the way VS Code does.
+    const m = /^resourceFilename =~ \/(.*)\/(\w*)$/.exec(entry.when);
     assert.ok(m, entry.when);
     const re = new RegExp(m[1], m[2]);
-    for (const ext of ['.pcap', '.pcapng', '.cap', '.PCAP']) assert.ok(re.test(ext), ext);
-    for (const ext of ['.tcpseq', '.md', '.pcap.txt', '']) assert.ok(!re.test(ext), ext);
+    for (const name of ['a.pcap', 'a.pcapng', 'b.cap', 'C.PCAP', 'a.pcap.gz', 'a.pcapng.gz']) assert.ok(re.test(name), name);
+    for (const name of ['a.tcpseq', 'a.md', 'a.pcap.txt', 'a.gz', 'pcap', 'a.tar.gz']) assert.ok(!re.test(name), name);
+  });
+
+  it('opens a gzip-compressed capture (capture.pcap.gz) as Wireshark does', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-')), 'keepalive.pcap.gz');
+    fs.writeFileSync(file, zlib.gzipSync(fs.readFileSync(path.join(CAPTURES, 'keepalive.pcap'))));
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', vscode.Uri.file(file));
+    assert.ok(document, 'a document was opened');
+    assert.match(document.getText(), /^# Imported from keepalive\.pcap\.gz: connection 1/);
+    assert.match(document.getText(), /^C->S SYN seq=\d+ /m);
+    // Checked like any other: the probes' information diagnostics show that the check ran.
+    const all = await waitFor('the keep-alive probes to be recognised', () => {
+      const ds = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'tcpseq');
+      return ds.filter((d) => /keep-alive/.test(d.message)).length >= 2 && ds;
+    });
+    assert.deepStrictEqual(all.filter((d) => d.severity !== vscode.DiagnosticSeverity.Information).map((d) => d.message), []);
   });
 
   it('opens an untitled tcpseq document of the capture (pcapng)', async () => {
