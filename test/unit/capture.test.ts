@@ -80,7 +80,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'any-bridge', 'any-bridge-sll', 'simultaneous-close']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'any-bridge', 'any-bridge-sll', 'simultaneous-close', 'connect-timeout']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -573,6 +573,26 @@ describe('conversion options', () => {
     assert.match(result.text, /^S(~>|-x|->)C ACK seq=y\+\d+ len=\d+ : not captured/m);
     assert.deepEqual(problems(result.text), [], result.text);
     assert.ok(result.warnings.some((w) => /not captured/.test(w)));
+  });
+});
+
+describe('a connection attempt that times out (connect-timeout.pcap)', () => {
+  it('every SYN is lost, the last one too: no answer ever came, and the client stays in SYN-SENT', () => {
+    const text = importText(load('connect-timeout.pcap'), true);
+    const syns = text.split('\n').filter((l) => / SYN /.test(l));
+    assert.equal(syns.length, 4, text);
+    for (const l of syns) assert.match(l, /^C-xS SYN seq=x /);
+    const a = analyze(text);
+    assert.deepEqual(problems(text, a), []);
+    assert.equal(finalStates(a).C, 'SYN-SENT');
+    assert.equal(remarks(a).filter((r) => r === 'retransmission').length, 3);
+  });
+
+  it('a single SYN at the end of a capture, not sent again, is still taken to arrive', () => {
+    const first = readCapture(load('connect-timeout.pcap')).packets.slice(0, 1);
+    const result = convertCapture(first, { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.match(result.text, /^C->S SYN seq=x /m);
   });
 });
 
