@@ -1741,8 +1741,8 @@ function chooseArrows(lines: Lines): Arrows {
   const stay = Int32Array.of(-1, -1);
   // Per side: the octets of its lost segments so far, as [start, end) pairs (few: loss is rare).
   const holes: [number[], number[]] = [[], []];
-  // Per side: the seq of its last SYN without ACK (NaN: none yet).
-  const synSent = Float64Array.of(NaN, NaN);
+  // 1 on the lines that send again what an earlier line sent.
+  const resent = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const r = order[i];
     const flags = flagsOf[r];
@@ -1767,10 +1767,10 @@ function chooseArrows(lines: Lines): Arrows {
     // is computed on every line, for the same reason as in collectReplies.)
     const copy = nextSame[i];
     const copiedFirst = copy < coveredAt;
-    // A SYN sent again that its peer never answers (nothing from the peer after it in the capture)
-    // went the way of its earlier copies: a connection attempt that timed out is lost to the end.
-    const unansweredResend = (flags & (SYN | ACK)) === SYN && k >= count && synSent[side] === seqExt[r];
-    if ((flags & (SYN | ACK)) === SYN) synSent[side] = seqExt[r];
+    // A resend that no later ack of the peer covers went the way of its earlier copies: a
+    // connection attempt that timed out, a peer that is gone, is lost to the end.
+    const unansweredResend = occupiesSeq && resent[i] === 1 && coveredAt === n;
+    if (copy >= 0) resent[copy] = 1;
     const lost = (occupiesSeq && copy >= 0 && copiedFirst) || unansweredResend;
     // Beyond octets its side lost, a segment may arrive while the peer's acks stay at the hole
     // (held out of order: a pure ACK updates the window, data waits for the hole to be resent), as

@@ -80,7 +80,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'any-bridge', 'any-bridge-sll', 'simultaneous-close', 'connect-timeout']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'any-bridge', 'any-bridge-sll', 'simultaneous-close', 'connect-timeout', 'peer-gone']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -576,7 +576,7 @@ describe('conversion options', () => {
   });
 });
 
-describe('a connection attempt that times out (connect-timeout.pcap)', () => {
+describe('resent until the sender gives up (connect-timeout.pcap, peer-gone.pcap)', () => {
   it('every SYN is lost, the last one too: no answer ever came, and the client stays in SYN-SENT', () => {
     const text = importText(load('connect-timeout.pcap'), true);
     const syns = text.split('\n').filter((l) => / SYN /.test(l));
@@ -586,6 +586,18 @@ describe('a connection attempt that times out (connect-timeout.pcap)', () => {
     assert.deepEqual(problems(text, a), []);
     assert.equal(finalStates(a).C, 'SYN-SENT');
     assert.equal(remarks(a).filter((r) => r === 'retransmission').length, 3);
+  });
+
+  it('peer-gone.pcap: a request resent until the client gives up, never acknowledged, is lost every time', () => {
+    const text = importText(load('peer-gone.pcap'), true);
+    const requests = text.split('\n').filter((l) => / len=18 /.test(l));
+    assert.equal(requests.length, 6, text);
+    for (const l of requests) assert.match(l, /^C-xS PSH ACK seq=x\+1 ack=y\+1 len=18 /);
+    // Nothing is in flight at the end: the long gap before the last resend is a wait line.
+    assert.match(text, /^wait 1\.6\d\d s\nC-xS /m);
+    const a = analyze(text);
+    assert.deepEqual(problems(text, a), []);
+    assert.deepEqual(finalStates(a), { C: 'ESTABLISHED', S: 'ESTABLISHED' });
   });
 
   it('a single SYN at the end of a capture, not sent again, is still taken to arrive', () => {
