@@ -1,11 +1,13 @@
-// `tcpseq check FILE... [--format text|json] [--lang en|zh-cn]`: one line (or JSON element) per
-// diagnostic. Messages are in the language of --lang, else of the environment (LANG).
+// `tcpseq check FILE|FOLDER... [--format text|json|github] [--lang en|zh-cn]`: one line (or JSON
+// element, or GitHub Actions annotation) per diagnostic. Messages are in the language of --lang,
+// else of the environment (LANG).
 import { readFileSync } from 'node:fs';
 import { analyze, analyzeMarkdown } from '../core';
 import type { Diagnostic, ParsedDocument } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
+import { checkableFilesUnder, isDirectory, fileProblem } from './files';
 
 export interface FileDiagnostic {
   readonly file: string;
@@ -69,7 +71,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     else if (a.startsWith('-') && a !== '-') return usage(`unknown option '${a}'`);
     else files.push(a);
   }
-  if (format !== 'text' && format !== 'json') return usage(`--format must be text or json, not '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'github') return usage(`--format must be text, json or github, not '${format}'`);
   if (files.length === 0) return usage('no file to check');
   const language = lang === undefined ? languageFromEnv() : normalizeLanguage(lang);
   if (language === undefined) return usage(`--lang must be one of ${LANGUAGES.join(', ')}, not '${lang}'`);
@@ -77,25 +79,68 @@ export async function runCheck(args: readonly string[]): Promise<number> {
 
   const all: FileDiagnostic[] = [];
   let unreadable = false;
-  for (const file of files) {
-    let text: string;
-    try {
-      text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-    } catch (err) {
-      process.stderr.write(`tcpseq check: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+  for (const file of expandFolders(files)) {
+    if (file.problem !== undefined) {
+      process.stderr.write(`tcpseq check: ${file.problem}\n`);
       unreadable = true;
       continue;
     }
-    for (const d of checkText(file, text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
+    let text: string;
+    try {
+      text = file.name === '-' ? readFileSync(0, 'utf8') : readFileSync(file.name, 'utf8');
+    } catch (err) {
+      process.stderr.write(`tcpseq check: cannot read ${file.name}: ${fileProblem(err)}\n`);
+      unreadable = true;
+      continue;
+    }
+    for (const d of checkText(file.name, text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
   }
 
   if (format === 'json') {
     process.stdout.write(JSON.stringify(all, null, 2) + '\n');
   } else {
-    for (const d of all) process.stdout.write(diagnosticLine(d));
+    const line = format === 'github' ? annotationLine : diagnosticLine;
+    for (const d of all) process.stdout.write(line(d));
   }
   if (unreadable) return 2;
   return all.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * The files named, a folder standing for the tcpseq documents and Markdown files under it. A folder
+ * with none of them is a problem to report, as a file that cannot be read is: in CI it means the
+ * check looks in the wrong place.
+ */
+function expandFolders(names: readonly string[]): { name: string; problem?: string }[] {
+  const files: { name: string; problem?: string }[] = [];
+  for (const name of names) {
+    if (name === '-' || !isDirectory(name)) {
+      files.push({ name });
+      continue;
+    }
+    let under: string[];
+    try {
+      under = checkableFilesUnder(name);
+    } catch (err) {
+      files.push({ name, problem: `cannot read the folder ${name}: ${fileProblem(err)}` });
+      continue;
+    }
+    if (under.length === 0) files.push({ name, problem: `no .tcpseq or Markdown file in the folder ${name}` });
+    for (const file of under) files.push({ name: file });
+  }
+  return files;
+}
+
+/**
+ * A diagnostic as a GitHub Actions workflow command, which the run shows as an annotation on the
+ * file's line (information as a notice). Values escape `%`, CR and LF; properties also `:` and `,`.
+ */
+export function annotationLine(d: FileDiagnostic): string {
+  const command = d.severity === 'information' ? 'notice' : d.severity;
+  const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (s: string): string => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const where = `file=${property(d.file)},line=${d.line},col=${d.column},endLine=${d.endLine},endColumn=${d.endColumn}`;
+  return `::${command} ${where},title=${property(`tcpseq ${d.code}`)}::${data(d.message)}\n`;
 }
 
 /** A diagnostic as `tcpseq check` prints it: `FILE:LINE:COL: SEVERITY: MESSAGE [CODE]`. */
@@ -103,9 +148,11 @@ export function diagnosticLine(d: FileDiagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`;
 }
 
-const USAGE = `usage: tcpseq check FILE... [--format text|json] [--lang en|zh-cn]
+const USAGE = `usage: tcpseq check FILE|FOLDER... [--format text|json|github] [--lang en|zh-cn]
   FILE       a .tcpseq document or a Markdown file (its tcpseq blocks); - reads standard input
-  --format   text: FILE:LINE:COL: SEVERITY: MESSAGE [CODE] per line (default); json: an array
+  FOLDER     the .tcpseq and Markdown files under it (not in .git, node_modules or other dot folders)
+  --format   text: FILE:LINE:COL: SEVERITY: MESSAGE [CODE] per line (default); json: an array;
+             github: GitHub Actions annotations (::error file=...,line=...::MESSAGE)
   --lang     the language of the messages (default: from LANG)
 Exit status: 0 no error, 1 errors found, 2 usage error or unreadable file.`;
 

@@ -7,6 +7,7 @@ import { readCapture, splitConnections, describeConnection, selectConnection, co
 import { gunzipCapture } from '../capture/gunzip';
 import { checkText, diagnosticLine } from './check';
 import { cliLocalizer, languageFromEnv } from './l10n';
+import { fileProblem } from './files';
 
 const USAGE = `usage: tcpseq import CAPTURE [-o OUT] [--list] [--connection N|ADDR:PORT]
                      [--relative] [--limit N] [--wait-threshold MS] [--no-win] [--check]
@@ -69,7 +70,7 @@ export async function runImport(args: readonly string[]): Promise<number> {
   try {
     bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch (err) {
-    process.stderr.write(`tcpseq import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    process.stderr.write(`tcpseq import: cannot read ${file}: ${fileProblem(err)}\n`);
     return 2;
   }
   // A compressed capture (capture.pcap.gz) is read as Wireshark reads it.
@@ -111,7 +112,7 @@ export async function runImport(args: readonly string[]): Promise<number> {
     try {
       writeFileSync(out, result.text);
     } catch (err) {
-      process.stderr.write(`tcpseq import: cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      process.stderr.write(`tcpseq import: cannot write ${out}: ${fileProblem(err)}\n`);
       return 2;
     }
   } else {

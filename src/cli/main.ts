@@ -49,6 +49,13 @@ function version(): string {
 }
 
 if (require.main === module) {
+  // `tcpseq check notes | head`: once the reader has gone, what is left to print is dropped, and the
+  // exit status still says whether an error was found.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   main(process.argv.slice(2)).then(
     (status) => { process.exitCode = status; },
     (err: unknown) => {

@@ -9,6 +9,7 @@ import type { Localizer } from '../core/messages';
 import { DEFAULT_MAX_SEGMENTS, timelineToMermaid, type DiagramSource } from '../render/mermaid';
 import { isMarkdownFile } from './check';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
+import { fileProblem } from './files';
 
 const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn] [--max-segments N] [--around LINE]
   FILE           a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
@@ -120,7 +121,7 @@ export async function runRender(args: readonly string[]): Promise<number> {
   try {
     text = readFileSync(parsed.file, 'utf8');
   } catch (err) {
-    process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+    process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${fileProblem(err)}\n`);
     return 2;
   }
   const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language), parsed.maxSegments, parsed.around);
@@ -153,7 +154,7 @@ export async function runRender(args: readonly string[]): Promise<number> {
     try {
       writeFileSync(parsed.out, output);
     } catch (err) {
-      process.stderr.write(`tcpseq render: cannot write ${parsed.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      process.stderr.write(`tcpseq render: cannot write ${parsed.out}: ${fileProblem(err)}\n`);
       return 2;
     }
   } else {

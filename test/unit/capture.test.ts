@@ -923,7 +923,7 @@ describe('tcpseq import (command line)', () => {
     assert.match(r.stderr, /not a pcap or pcapng file: unknown magic number 0x432d3e53 at byte offset 0/);
     r = run([path.join(dir, 'absent.pcap')]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /cannot read .*absent\.pcap: ENOENT/);
+    assert.match(r.stderr, /cannot read .*absent\.pcap: no such file or folder \(ENOENT\)/);
     const truncated = path.join(dir, 'cut.pcap');
     fs.writeFileSync(truncated, load('normal.pcap').subarray(0, 20));
     r = run([truncated]);

@@ -64,10 +64,62 @@ describe('tcpseq check (command line)', () => {
     assert.equal(r.status, 2);
     r = run('check', path.join(tmp, 'missing.tcpseq'));
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /cannot read .*missing\.tcpseq: ENOENT/);
+    assert.match(r.stderr, /cannot read .*missing\.tcpseq: no such file or folder \(ENOENT\)/);
     r = run('frobnicate');
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown command/);
+  });
+
+  it('checks the .tcpseq and Markdown files under a folder, in name order, passing over dot folders and node_modules', () => {
+    const notes = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-notes-'));
+    const write = (name: string, text: string): string => {
+      const file = path.join(notes, name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      return file;
+    };
+    const wrong = 'C->S SYN seq=x\nS->C SYN ACK seq=y ack=x\n';
+    const b = write('b/teardown.tcpseq', wrong);
+    const a = write('a.md', '# Handshake\n\n```tcpseq\n' + wrong + '```\n');
+    const c = write('c.markdown', '```tcpseq\n' + wrong + '```\n');
+    write('b/plain.txt', wrong);
+    write('.git/old.tcpseq', wrong);
+    write('node_modules/x/README.md', '```tcpseq\n' + wrong + '```\n');
+    const r = run('check', notes);
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.replace(/: error: .*/, '')), [`${a}:5:20`, `${b}:2:20`, `${c}:3:20`]);
+    // A folder and a file together; the folder's files come where the folder was named.
+    const both = run('check', clean, notes);
+    assert.equal(both.stdout.trim().split('\n').length, 3);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-empty-'));
+    const none = run('check', empty);
+    assert.equal(none.status, 2);
+    assert.equal(none.stderr, `tcpseq check: no .tcpseq or Markdown file in the folder ${empty}\n`);
+  });
+
+  it('--format github prints one GitHub Actions annotation per diagnostic, escaping what the format reserves', () => {
+    const odd = path.join(tmp, 'a,b:c.tcpseq');
+    fs.writeFileSync(odd, 'C->S SYN seq=x\nS->C SYN ACK seq=y ack=x\nC: SYN_SEND\n');
+    const r = run('check', '--format', 'github', odd, path.join(SHARED_EXAMPLES, 'keepalive.tcpseq'));
+    assert.equal(r.status, 1);
+    const lines = r.stdout.trim().split('\n');
+    const file = odd.replace(/:/g, '%3A').replace(/,/g, '%2C');
+    assert.equal(lines[0], `::error file=${file},line=2,col=20,endLine=2,endColumn=25,title=tcpseq ack-mismatch::ack should be x+1: the SYN at line 1 takes one sequence number`);
+    assert.match(lines[1], new RegExp(`^::(error|warning) file=${file.replace(/[.]/g, '\\.')},line=3,col=4,`));
+    assert.match(lines[lines.length - 1], /^::notice file=.*keepalive\.tcpseq,line=4,.*title=tcpseq keep-alive::keep-alive probe/);
+    // A message never breaks the command's line: % and line breaks are escaped.
+    const { annotationLine } = require(path.join(REPO, 'out', 'src', 'cli', 'check.js')) as typeof import('../../src/cli/check');
+    const line = annotationLine({ file: 'x.tcpseq', line: 1, column: 1, endLine: 1, endColumn: 2, severity: 'warning', code: 'c', message: '100% sure\nreally\r' });
+    assert.equal(line, '::warning file=x.tcpseq,line=1,col=1,endLine=1,endColumn=2,title=tcpseq c::100%25 sure%0Areally%0D\n');
+  });
+
+  it('stops quietly when the reader of its output goes away (| head), keeping its exit status', () => {
+    const many = path.join(tmp, 'many.tcpseq');
+    fs.writeFileSync(many, 'C->S SYN seq=x\n' + 'S->C SYN ACK seq=y ack=x\n'.repeat(20000));
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" check "${many}" | head -1`], { encoding: 'utf8', env: ENV });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /many\.tcpseq:2:20: error: /);
   });
 
   it('--help on every command: its options on standard output, exit 0; --version: the package version', () => {
