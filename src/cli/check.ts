@@ -1,13 +1,12 @@
 // `tcpseq check FILE|FOLDER... [--format text|json|github] [--lang en|zh-cn]`: one line (or JSON
 // element, or GitHub Actions annotation) per diagnostic. Messages are in the language of --lang,
 // else of the environment (LANG).
-import { readFileSync } from 'node:fs';
 import { analyze, analyzeMarkdown } from '../core';
 import type { Diagnostic, ParsedDocument } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
-import { checkableFilesUnder, isDirectory, fileProblem } from './files';
+import { checkableFilesUnder, fileProblem, isDirectory, readDocument } from './files';
 
 export interface FileDiagnostic {
   readonly file: string;
@@ -85,15 +84,20 @@ export async function runCheck(args: readonly string[]): Promise<number> {
       unreadable = true;
       continue;
     }
-    let text: string;
+    let read: ReturnType<typeof readDocument>;
     try {
-      text = file.name === '-' ? readFileSync(0, 'utf8') : readFileSync(file.name, 'utf8');
+      read = readDocument(file.name, 'tcpseq check');
     } catch (err) {
       process.stderr.write(`tcpseq check: cannot read ${file.name}: ${fileProblem(err)}\n`);
       unreadable = true;
       continue;
     }
-    for (const d of checkText(file.name, text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
+    if ('problem' in read) {
+      process.stderr.write(`tcpseq check: ${read.problem}\n`);
+      unreadable = true;
+      continue;
+    }
+    for (const d of checkText(file.name, read.text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
   }
 
   if (format === 'json') {

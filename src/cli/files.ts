@@ -1,6 +1,6 @@
 // Files named on the command line: what a directory stands for, and why a file could not be read,
 // said in words rather than as an errno code.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The files `tcpseq check` reads: tcpseq documents and Markdown notes. */
@@ -63,4 +63,26 @@ export function fileProblem(err: unknown): string {
   if (code && REASONS[code]) return `${REASONS[code]} (${code})`;
   if (code) return code;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The first octets of the files people pass by mistake for a tcpseq document or a Markdown note. */
+const CAPTURE_MAGICS: readonly (readonly number[])[] = [
+  [0xa1, 0xb2, 0xc3, 0xd4], [0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d], [0x4d, 0x3c, 0xb2, 0xa1], // pcap
+  [0x0a, 0x0d, 0x0d, 0x0a], // pcapng
+];
+
+/**
+ * A document's text, or why the file is not one: a capture (which `tcpseq import` reads) or a
+ * binary file. Git's rule: text has no NUL octet in its first 8,000. Quoting binary lines in
+ * messages would only flood the terminal.
+ */
+export function readDocument(file: string, command: string): { text: string } | { problem: string } {
+  const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
+  const name = file === '-' ? 'standard input' : file;
+  if (CAPTURE_MAGICS.some((m) => m.every((b, i) => bytes[i] === b))) {
+    return { problem: `${name} is a capture, not a tcpseq document: \`tcpseq import ${file === '-' ? 'CAPTURE' : file}\` turns it into one` };
+  }
+  const head = bytes.subarray(0, 8000);
+  if (head.includes(0)) return { problem: `${name} is not a text file (it holds NUL octets): ${command} reads tcpseq documents and Markdown files` };
+  return { text: bytes.toString('utf8') };
 }

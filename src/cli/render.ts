@@ -2,14 +2,14 @@
 // [--lang en|zh-cn] [--max-segments N] [--around LINE]`: the diagram outside the editor. SVG and PNG come from the preview page itself,
 // run in headless Chromium, so they are the same files the panel exports. The diagram's words and
 // problem notes are in the language of --lang, else of the environment (LANG), as `tcpseq check`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { analyze, findTcpseqBlocks } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
 import { DEFAULT_MAX_SEGMENTS, timelineToMermaid, type DiagramSource } from '../render/mermaid';
 import { isMarkdownFile } from './check';
 import { cliLocalizer, languageFromEnv, LANGUAGES, normalizeLanguage } from './l10n';
-import { fileProblem } from './files';
+import { fileProblem, readDocument } from './files';
 
 const USAGE = `usage: tcpseq render FILE --to mermaid|svg|png [-o OUT] [--block N] [--theme light|dark|high-contrast] [--lang en|zh-cn] [--max-segments N] [--around LINE]
   FILE           a .tcpseq document, or a Markdown file (its first tcpseq block, or --block N, from 1)
@@ -117,13 +117,18 @@ export async function runRender(args: readonly string[]): Promise<number> {
     else process.stderr.write(`tcpseq render: ${parsed}\n\n${USAGE}\n`);
     return parsed ? 2 : 0;
   }
-  let text: string;
+  let read: ReturnType<typeof readDocument>;
   try {
-    text = readFileSync(parsed.file, 'utf8');
+    read = readDocument(parsed.file, 'tcpseq render');
   } catch (err) {
     process.stderr.write(`tcpseq render: cannot read ${parsed.file}: ${fileProblem(err)}\n`);
     return 2;
   }
+  if ('problem' in read) {
+    process.stderr.write(`tcpseq render: ${read.problem}\n`);
+    return 2;
+  }
+  const text = read.text;
   const diagram = diagramOfFile(parsed.file, text, parsed.block, cliLocalizer(parsed.language), parsed.maxSegments, parsed.around);
   if (typeof diagram === 'string') {
     process.stderr.write(`tcpseq render: ${diagram}\n`);

@@ -158,3 +158,18 @@ export const ENGLISH: Localizer = {
 export function msg(id: string, args?: Message['args']): Message {
   return args ? { id, args } : { id };
 }
+
+/** How much of a word a message quotes: enough to recognise it, not a whole pasted line. */
+const QUOTED_MAX = 40;
+
+/**
+ * Text from the document as a message quotes it: control characters written as `\xNN` (a
+ * terminal would obey an escape sequence; the editor would show nothing), and a long word cut
+ * with an ellipsis (a 1 MB line would otherwise make a 1 MB message).
+ */
+export function quoted(text: string): string {
+  const cut = text.length > QUOTED_MAX ? text.slice(0, QUOTED_MAX - 1) : text;
+  // eslint-disable-next-line no-control-regex
+  const visible = cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return cut === text ? visible : visible + '…';
+}

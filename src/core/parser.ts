@@ -1,6 +1,6 @@
 // The tcpseq parser: one statement per line, every token with its exact range. A bad line gets a
 // syntax diagnostic and is left out; it never hides the lines after it.
-import { msg, renderMessage } from './messages';
+import { msg, quoted, renderMessage } from './messages';
 import {
   FIELD_NAME, LineRange, SegmentTable, fieldWord, segmentPlaces, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
 } from './syntax';
@@ -412,7 +412,7 @@ class LineParser implements SegmentPlaces {
     const start = this.pos;
     const firstEnd = identEnd(this.text, start, this.end);
     if (firstEnd === start) {
-      this.fail(start, this.wordEnd(start), 'syntax.expectedStatement', { found: this.text.slice(start, this.wordEnd(start)) });
+      this.fail(start, this.wordEnd(start), 'syntax.expectedStatement', { found: quoted(this.text.slice(start, this.wordEnd(start))) });
     }
     this.pos = firstEnd;
     // Keywords start with one of t p e w m n; other words (most lines: a sender) skip the lookup.
@@ -463,7 +463,7 @@ class LineParser implements SegmentPlaces {
     if (this.pos >= this.end) return { kind: 'participant', range: lineRange, id };
     const asStart = this.pos;
     const kw = this.ident();
-    if (!kw || kw.value.toLowerCase() !== 'as') this.fail(asStart, this.wordEnd(asStart), 'syntax.participantAs', { found: this.text.slice(asStart, this.wordEnd(asStart)) });
+    if (!kw || kw.value.toLowerCase() !== 'as') this.fail(asStart, this.wordEnd(asStart), 'syntax.participantAs', { found: quoted(this.text.slice(asStart, this.wordEnd(asStart))) });
     this.skipSpaces();
     if (this.pos >= this.end) this.fail(asStart, this.pos, 'syntax.participantLabel');
     return { kind: 'participant', range: lineRange, id, label: this.rest() };
@@ -506,7 +506,7 @@ class LineParser implements SegmentPlaces {
     const m = /^(\d+(?:\.\d+)?)?\s*(\*)?\s*(ms|s|sec|min|h|msl)$/i.exec(raw);
     const r = this.range(start, this.end);
     if (!m || (m[2] && (!m[1] || m[3].toLowerCase() !== 'msl')) || (!m[1] && m[3].toLowerCase() !== 'msl')) {
-      this.fail(start, this.end, allowMsl ? 'syntax.waitDuration' : 'syntax.mslDuration', { found: raw });
+      this.fail(start, this.end, allowMsl ? 'syntax.waitDuration' : 'syntax.mslDuration', { found: quoted(raw) });
     }
     const n = m[1] === undefined ? 1 : Number(m[1]);
     const unit = m[3].toLowerCase();
@@ -534,7 +534,7 @@ class LineParser implements SegmentPlaces {
       const fix: Fix | undefined = suggestion
         ? { range: stateToken.range, newText: suggestion, title: `Change to ${suggestion}`, titleMessage: msg('fix.changeTo', { value: suggestion }) }
         : undefined;
-      this.report(sStart, sEnd, 'error', 'unknown-state', suggestion ? 'state.unknownSuggest' : 'state.unknown', { written, suggestion: suggestion ?? '' }, fix);
+      this.report(sStart, sEnd, 'error', 'unknown-state', suggestion ? 'state.unknownSuggest' : 'state.unknown', { written: quoted(written), suggestion: suggestion ?? '' }, fix);
       return { kind: 'state', range, endpoint, stateToken };
     }
     return { kind: 'state', range, endpoint, stateToken, state: resolved.state, misspelt: resolved.misspelt || undefined };
@@ -557,7 +557,7 @@ class LineParser implements SegmentPlaces {
     else if (a0 === 126 /* ~ */ && a1 === 62) seg.arrowKind = '~>';
     else if (a0 === 45 && (a1 === 120 || a1 === 88) /* x X */) seg.arrowKind = '-x';
     else {
-      this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: body.slice(arrowStart, this.wordEnd(arrowStart)) || '' });
+      this.fail(arrowStart, this.wordEnd(arrowStart), 'syntax.expectedArrow', { found: quoted(body.slice(arrowStart, this.wordEnd(arrowStart)) || '') });
     }
     this.arrowStart = arrowStart;
     this.pos += 2;
@@ -592,7 +592,7 @@ class LineParser implements SegmentPlaces {
       const wEnd = identEnd(body, i, bodyEnd);
       if (wEnd === i) {
         const we = wordEndIn(body, i, bodyEnd);
-        this.fail(i, we, 'syntax.unexpected', { found: body.slice(i, we) });
+        this.fail(i, we, 'syntax.unexpected', { found: quoted(body.slice(i, we)) });
       }
       const word = wordAt(body, wStart, wEnd);
       // `name=`: a field.
@@ -601,7 +601,7 @@ class LineParser implements SegmentPlaces {
       if (body.charCodeAt(j) === 61 /* = */) {
         const fw = fieldWord(word);
         if (fw < WORD_SEQ || fw > WORD_WSCALE) {
-          this.fail(wStart, wEnd, 'syntax.unknownField', { found: body.slice(wStart, wEnd) });
+          this.fail(wStart, wEnd, 'syntax.unknownField', { found: quoted(body.slice(wStart, wEnd)) });
         }
         const name = FIELD_NAME[fw - WORD_SEQ];
         j++;
@@ -650,7 +650,7 @@ class LineParser implements SegmentPlaces {
         continue;
       }
       const we = wordEndIn(body, wStart, bodyEnd);
-      this.fail(wStart, we, 'syntax.unknownWord', { found: body.slice(wStart, we) });
+      this.fail(wStart, we, 'syntax.unknownWord', { found: quoted(body.slice(wStart, we)) });
     }
     return this.table.add(this.index, this.line, this.base);
   }
@@ -689,7 +689,7 @@ class LineParser implements SegmentPlaces {
             this.fail(lastEnd === from ? from : i, wordEndIn(body, i, limit), 'syntax.expectedTerm', { field });
           }
           if (variable >= 0) this.fail(i, e, 'syntax.twoVariables', { field });
-          if (sign < 0) this.fail(i, e, 'syntax.negativeVariable', { name: body.slice(i, e) });
+          if (sign < 0) this.fail(i, e, 'syntax.negativeVariable', { name: quoted(body.slice(i, e)) });
           variable = this.table.nameIdAt(body, i, e);
           i = lastEnd = e;
         }

@@ -113,6 +113,20 @@ describe('tcpseq check (command line)', () => {
     assert.equal(line, '::warning file=x.tcpseq,line=1,col=1,endLine=1,endColumn=2,title=tcpseq c::100%25 sure%0Areally%0D\n');
   });
 
+  it('says that a capture or a binary file is not a document, instead of quoting its octets', () => {
+    const capture = path.join(REPO, 'test', 'fixtures', 'captures', 'bulk.pcap');
+    for (const command of ['check', 'render']) {
+      const r = run(command, capture, ...(command === 'render' ? ['--to', 'mermaid'] : []));
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `tcpseq ${command}: ${capture} is a capture, not a tcpseq document: \`tcpseq import ${capture}\` turns it into one\n`);
+    }
+    const binary = spawnSync(process.execPath, [CLI, 'check', '-'], { input: Buffer.from([0x43, 0x2d, 0x3e, 0x53, 0, 1, 2, 0x1b, 0x5b]), encoding: 'utf8', env: ENV });
+    assert.equal(binary.status, 2);
+    assert.equal(binary.stdout, '');
+    assert.match(binary.stderr, /^tcpseq check: standard input is not a text file \(it holds NUL octets\)/);
+  });
+
   it('stops quietly when the reader of its output goes away (| head), keeping its exit status', () => {
     const many = path.join(tmp, 'many.tcpseq');
     fs.writeFileSync(many, 'C->S SYN seq=x\n' + 'S->C SYN ACK seq=y ack=x\n'.repeat(20000));

@@ -6,6 +6,7 @@ import { analyze, analyzeMarkdown } from '../../src/core';
 import type { Analysis, Range } from '../../src/core';
 import { runModel, runParsed } from '../../src/core/model';
 import { parse } from '../../src/core/parser';
+import { renderMessage } from '../../src/core/messages';
 import { FIXTURES, SHARED_EXAMPLES, exampleFiles } from './marks';
 import { rng } from './random';
 
@@ -155,6 +156,9 @@ describe('hostile inputs get diagnostics', function () {
     assert.ok(a.diagnostics.some((d) => d.code === 'duplicate-flag'));
     const junk = 'C->S ' + 'x'.repeat(1 << 20);
     assert.equal(analyze(junk).diagnostics[0].code, 'syntax');
+    // The message quotes the start of the word, not the megabyte.
+    const word = analyze('!'.repeat(1 << 20)).diagnostics[0];
+    assert.match(renderMessage(word.messageData), /, not '!{39}…'$/);
   });
 
   it('a 200,000-line document', () => {
@@ -179,6 +183,16 @@ describe('hostile inputs get diagnostics', function () {
       const a = analyze(text);
       checkAnalysis(text, a, 7);
       assert.ok(a.diagnostics.length > 0);
+      // Messages quote no control character: a terminal showing `tcpseq check` would obey one.
+      for (const d of a.diagnostics) assert.doesNotMatch(renderMessage(d.messageData), /[\u0000-\u001f\u007f-\u009f]/);
     }
+  });
+
+  it('control characters in a word are quoted as \\xNN', () => {
+    const a = analyze('C->S SYN seq=x \u001b[31mRED\u0007\nC: \u001bFOO\n');
+    assert.deepEqual(a.diagnostics.map((d) => renderMessage(d.messageData).split(':')[0]), [
+      "unexpected '\\x1b[31mRED\\x07'",
+      "'\\x1bFOO' is not a TCP state",
+    ]);
   });
 });
