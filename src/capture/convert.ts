@@ -392,7 +392,9 @@ export function convertConnection(connection: CaptureConnection, options: Conver
   // Without both SYNs the window scale is unknown, and a window field alone would mislead.
   const optionsCut = synOptionsCut(lines);
   if (optionsCut) warnings.push('the capture\'s snapshot length cut the options of a SYN: its window scale is unknown, so no win= is written');
-  const writeWindow = (options.window ?? true) && firstSyn(lines, 0, true) >= 0 && firstSyn(lines, 1, true) >= 0 && !optionsCut;
+  const windowCut = !optionsCut && windowsCut(segments, packets);
+  if (windowCut) warnings.push('the capture\'s snapshot length cut the TCP header of some packets before their window, so no win= is written');
+  const writeWindow = (options.window ?? true) && firstSyn(lines, 0, true) >= 0 && firstSyn(lines, 1, true) >= 0 && !optionsCut && !windowCut;
   // Relative numbering: x from the client's ISN, y from the server's (or the first position seen),
   // x2 and y2 from those of the connection's second incarnation, and so on; by number space
   // (2 * incarnation + side). NaN: numbers as sent.
@@ -546,6 +548,12 @@ function synOptionsCut(lines: Lines): boolean {
     const line = firstSyn(lines, side, true);
     if (line >= 0 && lines.segments.options.get(lines.rows.segment[lines.order[line]])?.cut) return true;
   }
+  return false;
+}
+
+/** Whether the snapshot length cut the window of one of the packets (a window of -1). */
+function windowsCut(s: Segments, rows: Int32Array): boolean {
+  for (let i = 0; i < rows.length; i++) if (s.window[rows[i]] < 0) return true;
   return false;
 }
 

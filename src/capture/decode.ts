@@ -29,7 +29,7 @@ export interface TcpPacket {
   readonly ack: number;
   /** TCP_* bits. */
   readonly flags: number;
-  /** The window field as sent (not scaled). */
+  /** The window field as sent (not scaled); -1 where the snapshot length cut it. */
   readonly window: number;
   /** Payload octets, from the IP lengths (so a short snaplen does not shorten it). */
   readonly payloadLength: number;
@@ -220,7 +220,9 @@ function decodeIPv6(f: FrameAt, p: number, into: Segments): number {
 /** The TCP header at `p`; the addresses are at `addresses` (source, then destination). */
 function decodeTcp(f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 6, addresses: number, into: Segments): number {
   const d = f.bytes;
-  if (p + 20 > f.end) return TRUNCATED;
+  // Ports, seq, ack and flags are what the conversion needs: the old default snapshot length of
+  // 68 octets leaves an IPv6 packet exactly those (14 of its 20 octets).
+  if (p + 14 > f.end) return TRUNCATED;
   const dataOffset = (d[p + 12] >> 4) * 4;
   if (dataOffset < 20 || dataOffset > segmentLength) return BAD_HEADER | 4;
   const row = into.room();
@@ -240,11 +242,18 @@ function decodeTcp(f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 
   into.seq[row] = ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0;
   into.ack[row] = ((d[p + 8] << 24) | (d[p + 9] << 16) | (d[p + 10] << 8) | d[p + 11]) >>> 0;
   into.flags[row] = d[p + 13];
-  into.window[row] = (d[p + 14] << 8) | d[p + 15];
   into.payloadLength[row] = segmentLength - dataOffset;
-  const checksum = (d[p + 16] << 8) | d[p + 17];
-  // The IPv4 identification is 8 octets before the addresses.
-  into.copyKey[row] = ipVersion === 4 ? ((d[addresses - 8] << 8) | d[addresses - 7]) * 65536 + checksum : checksum;
+  if (p + 18 <= f.end) {
+    into.window[row] = (d[p + 14] << 8) | d[p + 15];
+    const checksum = (d[p + 16] << 8) | d[p + 17];
+    // The IPv4 identification is 8 octets before the addresses.
+    into.copyKey[row] = ipVersion === 4 ? ((d[addresses - 8] << 8) | d[addresses - 7]) * 65536 + checksum : checksum;
+  } else {
+    // Cut before the window and checksum: the window is unknown (-1; no win= is written), and the
+    // packet is never taken for a second capture of another (see withoutCopies).
+    into.window[row] = -1;
+    into.copyKey[row] = NaN;
+  }
   into.count = row + 1;
   // Options: only those the language writes; the rest are skipped by their length.
   const end = Math.min(p + dataOffset, f.end);

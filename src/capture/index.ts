@@ -55,7 +55,7 @@ const SKIP_TEXT: Record<SkipReason, string> = {
   'not-ip': 'frames with neither IPv4 nor IPv6, skipped',
   'not-tcp': 'frames without TCP, skipped',
   fragment: 'non-first IP fragments, ignored (TCP headers are in first fragments)',
-  truncated: 'frames cut by the snapshot length before the end of their TCP header, skipped',
+  truncated: 'frames cut by the snapshot length before their TCP flags, skipped',
   'bad-header': 'frames with a damaged IP or TCP header, skipped',
   'unknown-link-type': 'frames of a link type this reader does not know, skipped',
 };

@@ -212,6 +212,23 @@ describe('capture fixtures from a real kernel', () => {
     assert.match(importText(load('offload.pcap')), / win=/);
   });
 
+  it('IPv6 under the old default snapshot length (68 octets): seq, ack and flags are there, so every packet is written, without win=', () => {
+    // Ethernet and IPv6 take 54 of the 68 octets: 14 of the TCP header are left, up to its flags.
+    const whole = importText(load('normal-ipv6.pcap'), true);
+    const read = readCapture(withSnaplen(load('normal-ipv6.pcap'), 68));
+    assert.deepEqual([read.error, read.warnings], [undefined, []]);
+    assert.ok(read.packets.every((p) => p.window === -1), 'the window is unknown');
+    const result = convertCapture(read, { relative: true });
+    assert.ok(typeof result !== 'string');
+    assert.doesNotMatch(result.text, / win=/);
+    assert.deepEqual(problems(result.text), []);
+    // The same lines as the whole capture's, less their windows and the SYNs' options.
+    const segmentLines = (text: string) => text.split('\n').filter((l) => /^[CS]->/.test(l)).map((l) => l.replace(/ (win|mss|wscale)=\d+| sackok/g, ''));
+    assert.deepEqual(segmentLines(result.text), segmentLines(whole));
+    // Two octets fewer cut the flags: those packets are skipped, as they were before.
+    assert.equal(readCapture(withSnaplen(load('normal-ipv6.pcap'), 66)).packetCount, 0);
+  });
+
   it('port reuse: a new SYN reaches the server in TIME-WAIT and opens a new incarnation (RFC 1122 4.2.2.13)', () => {
     const text = importText(load('port-reuse.pcap'), true);
     const a = analyze(text);

@@ -271,11 +271,11 @@ describe('capture reader: damaged files give a clear error and keep what came be
     assert.match(read.error ?? '', /captured length 4294967280 exceeds the block's \d+ bytes of data/);
   });
 
-  it('a TCP header cut by the snapshot length is skipped with a warning', () => {
+  it('a TCP header cut by the snapshot length before its flags is skipped with a warning', () => {
     const frames = readFrames(good).frames.map((f, i) => ({ seconds: f.seconds, nanos: f.nanos, data: i === 4 ? f.data.slice(0, 40) : f.data }));
     const read = readCapture(pcap(1, frames));
     assert.equal(read.packetCount, frames.length - 1);
-    assert.deepEqual(read.warnings, ['frames cut by the snapshot length before the end of their TCP header, skipped: 1']);
+    assert.deepEqual(read.warnings, ['frames cut by the snapshot length before their TCP flags, skipped: 1']);
   });
 });
 
