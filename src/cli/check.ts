@@ -1,7 +1,9 @@
-// `tcpseq check FILE|FOLDER... [--format text|json|github] [--lang en|zh-cn]`: one line (or JSON
+// `tcpseq check FILE|FOLDER... [--fix] [--format text|json|github] [--lang en|zh-cn]`: one line (or JSON
 // element, or GitHub Actions annotation) per diagnostic. Messages are in the language of --lang,
 // else of the environment (LANG).
+import { writeFileSync } from 'node:fs';
 import { analyze, analyzeMarkdown } from '../core';
+import { applyFixes, nonOverlappingFixes } from '../core/fixes';
 import type { Diagnostic, ParsedDocument } from '../core';
 import { ENGLISH } from '../core/messages';
 import type { Localizer } from '../core/messages';
@@ -30,10 +32,7 @@ export function isMarkdownFile(file: string): boolean {
  * parse of a tcpseq text made by what wrote it (tcpseq import), so that it is not read again.
  */
 export function checkText(file: string, text: string, l10n: Localizer = ENGLISH, parsed?: ParsedDocument): FileDiagnostic[] {
-  const diagnostics = isMarkdownFile(file) && !parsed
-    ? analyzeMarkdown(text).flatMap((b) => b.diagnostics)
-    : analyze(text, { parsed }).diagnostics;
-  return diagnostics.map((d) => ({
+  return diagnosticsOf(file, text, parsed).map((d) => ({
     file,
     line: d.range.start.line + 1,
     column: d.range.start.character + 1,
@@ -55,9 +54,37 @@ export function checkText(file: string, text: string, l10n: Localizer = ENGLISH,
   }));
 }
 
+/** The core's diagnostics of one file, at the file's positions (a Markdown file's blocks in place). */
+function diagnosticsOf(file: string, text: string, parsed?: ParsedDocument): readonly Diagnostic[] {
+  return isMarkdownFile(file) && !parsed
+    ? analyzeMarkdown(text).flatMap((b) => b.diagnostics)
+    : analyze(text, { parsed }).diagnostics;
+}
+
+/** How many passes --fix makes at most: a fix can make a later line's expected value known. */
+const FIX_PASSES = 10;
+
+/**
+ * `text` with every fix the check offers applied, as "Fix all tcpseq problems" does in the editor,
+ * checked again after each pass until nothing is left to fix. Returns the text and the number of
+ * fixes applied.
+ */
+export function fixText(file: string, text: string): { text: string; fixed: number } {
+  let fixed = 0;
+  for (let pass = 0; pass < FIX_PASSES; pass++) {
+    const fixes = nonOverlappingFixes(diagnosticsOf(file, text));
+    const next = applyFixes(text, fixes);
+    if (fixes.length === 0 || next === text) break;
+    text = next;
+    fixed += fixes.length;
+  }
+  return { text, fixed };
+}
+
 export async function runCheck(args: readonly string[]): Promise<number> {
   let format = 'text';
   let lang: string | undefined;
+  let fix = false;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -65,6 +92,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     else if (a.startsWith('--format=')) format = a.slice('--format='.length);
     else if (a === '--lang') lang = args[++i] ?? '';
     else if (a.startsWith('--lang=')) lang = a.slice('--lang='.length);
+    else if (a === '--fix') fix = true;
     else if (a === '--') files.push(...args.slice(i + 1)), (i = args.length);
     else if (a === '-h' || a === '--help') return help();
     else if (a.startsWith('-') && a !== '-') return usage(`unknown option '${a}'`);
@@ -72,6 +100,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
   }
   if (format !== 'text' && format !== 'json' && format !== 'github') return usage(`--format must be text, json or github, not '${format}'`);
   if (files.length === 0) return usage('no file to check');
+  if (fix && files.includes('-')) return usage('--fix changes files in place: it cannot fix standard input');
   const language = lang === undefined ? languageFromEnv() : normalizeLanguage(lang);
   if (language === undefined) return usage(`--lang must be one of ${LANGUAGES.join(', ')}, not '${lang}'`);
   const l10n = cliLocalizer(language);
@@ -97,7 +126,22 @@ export async function runCheck(args: readonly string[]): Promise<number> {
       unreadable = true;
       continue;
     }
-    for (const d of checkText(file.name, read.text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
+    let text = read.text;
+    if (fix) {
+      const fixed = fixText(file.name, text);
+      if (fixed.fixed > 0) {
+        try {
+          writeFileSync(file.name, fixed.text);
+        } catch (err) {
+          process.stderr.write(`tcpseq check: cannot write ${file.name}: ${fileProblem(err)}\n`);
+          unreadable = true;
+          continue;
+        }
+        text = fixed.text;
+        process.stderr.write(`tcpseq check: ${file.name}: ${fixed.fixed} problem${fixed.fixed === 1 ? '' : 's'} fixed\n`);
+      }
+    }
+    for (const d of checkText(file.name, text, l10n)) all.push(d); // no spread: a file may have 100,000 diagnostics
   }
 
   if (format === 'json') {
@@ -152,11 +196,13 @@ export function diagnosticLine(d: FileDiagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]\n`;
 }
 
-const USAGE = `usage: tcpseq check FILE|FOLDER... [--format text|json|github] [--lang en|zh-cn]
+const USAGE = `usage: tcpseq check FILE|FOLDER... [--fix] [--format text|json|github] [--lang en|zh-cn]
   FILE       a .tcpseq document or a Markdown file (its tcpseq blocks); - reads standard input
   FOLDER     the .tcpseq and Markdown files under it (not in .git, node_modules or other dot folders)
   --format   text: FILE:LINE:COL: SEVERITY: MESSAGE [CODE] per line (default); json: an array;
              github: GitHub Actions annotations (::error file=...,line=...::MESSAGE)
+  --fix      apply every fix the check offers (as Fix all in the editor), changing the files in
+             place, then print what is left
   --lang     the language of the messages (default: from LANG)
 Exit status: 0 no error, 1 errors found, 2 usage error or unreadable file.`;
 

@@ -1,7 +1,8 @@
 // Quick fixes: the core attaches one replacement to each diagnostic it can fix (`ack=x` -> `ack=x+1`);
 // each becomes a preferred quick fix, and "Fix all tcpseq problems" applies them all at once.
 import * as vscode from 'vscode';
-import type { Diagnostic, Fix } from '../core';
+import type { Diagnostic } from '../core';
+import { nonOverlappingFixes, type Fixable } from '../core/fixes';
 import { getDocumentAnalysis } from './analysisCache';
 import { DIAGNOSTIC_SOURCE, toVscodeDiagnostic, toVscodeRange } from './diagnostics';
 import { diagnosticText, fixTitle } from './l10n';
@@ -9,34 +10,8 @@ import { diagnosticText, fixTitle } from './l10n';
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('tcpseq');
 export const FIX_ALL_TITLE = vscode.l10n.t('Fix all tcpseq problems');
 
-type Fixable = Diagnostic & { readonly fix: Fix };
-
 function sameRange(a: vscode.Range, b: vscode.Range): boolean {
   return a.start.isEqual(b.start) && a.end.isEqual(b.end);
-}
-
-const SEVERITY_RANK = { error: 0, warning: 1, information: 2 } as const;
-
-/**
- * The fixes of a document that do not overlap, in document order. Where two overlap, the first
- * wins, and at one position an error's fix wins over a warning's.
- */
-export function nonOverlappingFixes(diagnostics: readonly Diagnostic[]): Fixable[] {
-  const fixable = diagnostics.filter((d): d is Fixable => d.fix !== undefined);
-  const sorted = [...fixable].sort((a, b) =>
-    a.fix.range.start.line - b.fix.range.start.line || a.fix.range.start.character - b.fix.range.start.character
-    || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-  const chosen: Fixable[] = [];
-  let end: vscode.Position | undefined;
-  for (const d of sorted) {
-    const range = toVscodeRange(d.fix.range);
-    if (end && range.start.isBefore(end)) continue;
-    // Two insertions at one point would both apply: keep only the first.
-    if (end && range.isEmpty && range.start.isEqual(end) && chosen.length && toVscodeRange(chosen[chosen.length - 1].fix.range).isEmpty) continue;
-    chosen.push(d);
-    end = range.end;
-  }
-  return chosen;
 }
 
 export class TcpseqCodeActionProvider implements vscode.CodeActionProvider {

@@ -127,6 +127,34 @@ describe('tcpseq check (command line)', () => {
     assert.match(binary.stderr, /^tcpseq check: standard input is not a text file \(it holds NUL octets\)/);
   });
 
+  it('--fix applies every fix in place, says how many per file, and prints what is left', () => {
+    const notes = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-fix-'));
+    for (const name of ['arithmetic-mistakes.tcpseq', 'notes.md', 'handshake.tcpseq', 'illegal-transitions.tcpseq']) {
+      fs.copyFileSync(path.join(SHARED_EXAMPLES, name), path.join(notes, name));
+    }
+    const clean = path.join(notes, 'handshake.tcpseq');
+    const cleanBefore = fs.statSync(clean).mtimeMs;
+    const r = run('check', '--fix', notes);
+    // illegal-transitions' errors have no fix: they are what is left, and the status says so.
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(':')[0]), Array(3).fill(path.join(notes, 'illegal-transitions.tcpseq')));
+    assert.equal(r.stderr, [
+      `tcpseq check: ${path.join(notes, 'arithmetic-mistakes.tcpseq')}: 3 problems fixed`,
+      `tcpseq check: ${path.join(notes, 'notes.md')}: 1 problem fixed`,
+      '',
+    ].join('\n'));
+    const fixed = fs.readFileSync(path.join(notes, 'arithmetic-mistakes.tcpseq'), 'utf8');
+    assert.match(fixed, /^S->C SYN ACK seq=y ack=x\+1 /m);
+    assert.match(fs.readFileSync(path.join(notes, 'notes.md'), 'utf8'), /^C->S ACK seq=x\+1 ack=y\+1 /m);
+    assert.equal(fs.statSync(clean).mtimeMs, cleanBefore, 'a file with nothing to fix is not written');
+    // Once fixed, the same files check with only the unfixable errors, and --fix changes nothing more.
+    const again = run('check', '--fix', notes);
+    assert.deepEqual([again.status, again.stderr, again.stdout], [1, '', r.stdout]);
+    const stdin = spawnSync(process.execPath, [CLI, 'check', '--fix', '-'], { input: 'C->S SYN seq=x\n', encoding: 'utf8', env: ENV });
+    assert.equal(stdin.status, 2);
+    assert.match(stdin.stderr, /--fix changes files in place: it cannot fix standard input/);
+  });
+
   it('stops quietly when the reader of its output goes away (| head), keeping its exit status', () => {
     const many = path.join(tmp, 'many.tcpseq');
     fs.writeFileSync(many, 'C->S SYN seq=x\n' + 'S->C SYN ACK seq=y ack=x\n'.repeat(20000));
@@ -138,7 +166,7 @@ describe('tcpseq check (command line)', () => {
 
   it('--help on every command: its options on standard output, exit 0; --version: the package version', () => {
     const options: Record<string, string[]> = {
-      check: ['--format', '--lang'],
+      check: ['--format', '--lang', '--fix'],
       render: ['--to', '--theme', '--max-segments', '--around'],
       import: ['--list', '--connection', '--relative', '--limit', '--wait-threshold', '--no-win', '--check'],
     };
