@@ -1,10 +1,11 @@
-// Activation: wires the language features, the preview and capture import. Nothing heavy happens
+// Activation: wires the language features, the preview, capture import and the capture page. Nothing heavy happens
 // here; Mermaid never loads in the extension host (it lives in the webview bundle).
 import * as vscode from 'vscode';
 import { registerLanguageFeatures } from './language';
 import { registerEditorFeatures } from './features';
 import { registerPreview } from './preview';
 import { registerCaptureImport } from './importCapture';
+import { registerCaptureEditor } from './captureEditor';
 import { extendMarkdownIt } from '../markdown/plugin';
 import { localizer } from './l10n';
 import { DEFAULT_MAX_SEGMENTS } from '../render/mermaid';
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): { extendMarkdownIt: 
   registerEditorFeatures(context);
   registerPreview(context);
   registerCaptureImport(context);
+  registerCaptureEditor(context);
   // Problems in the Markdown preview are written in the editor's display language; its diagrams
   // draw as many segments as the preview's do.
   const maxSegments = () => vscode.workspace.getConfiguration('tcpseq.preview').get<number>('maxSegments', DEFAULT_MAX_SEGMENTS);

@@ -11,6 +11,15 @@ export function registerCaptureImport(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.commands.registerCommand(COMMAND, (uri?: vscode.Uri) => importCapture(uri)));
 }
 
+/** A capture file read and split into connections, ready to import one of them. */
+export interface CaptureRead {
+  readonly name: string;
+  readonly capture: ReturnType<typeof readCapture>;
+  readonly connections: readonly CaptureConnection[];
+  /** What the reader noticed (a cut gzip stream, skipped frames, damage after some packets). */
+  readonly notes: readonly string[];
+}
+
 /** Imports `uri` (or a file chosen in a dialog); returns the new document, if one was opened. */
 export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
   if (!(uri instanceof vscode.Uri)) {
@@ -23,9 +32,23 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
     if (!picked || picked.length === 0) return undefined;
     uri = picked[0];
   }
-  const name = uri.path.split('/').pop() ?? uri.toString();
-  const file = uri;
+  const read = await readCaptureFile(uri);
+  if (typeof read === 'string') {
+    void vscode.window.showErrorMessage(read);
+    return undefined;
+  }
+  const { connections } = read;
+  const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, read.name);
+  if (!connection) return undefined;
+  return openConnection(uri, read, connection);
+}
 
+/**
+ * Reads a capture file (gzip-compressed too) under a progress notification, and splits it into
+ * connections; a string says why nothing can be imported from it.
+ */
+export async function readCaptureFile(file: vscode.Uri): Promise<CaptureRead | string> {
+  const name = file.path.split('/').pop() ?? file.toString();
   const read = await working(vscode.l10n.t('tcpseq: reading {name}…', { name }), async () => {
     let bytes: Uint8Array;
     try {
@@ -39,25 +62,22 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
     const result = readCapture(decompressed.bytes);
     return { capture: result, connections: splitConnections(result), note: decompressed.note };
   });
-  if (typeof read === 'string') {
-    void vscode.window.showErrorMessage(read);
-    return undefined;
-  }
+  if (typeof read === 'string') return read;
   const { capture, connections } = read;
-  if (capture.error && capture.packetCount === 0) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error }));
-    return undefined;
-  }
+  if (capture.error && capture.packetCount === 0) return vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error });
   const notes = [...(read.note ? [read.note] : []), ...capture.warnings];
   if (capture.error) notes.push(vscode.l10n.t('{reason}; the segments before it are imported', { reason: capture.error }));
+  if (connections.length === 0) return vscode.l10n.t('{name} holds no TCP segment ({count} frames read).', { name, count: capture.frameCount });
+  return { name, capture, connections, notes };
+}
 
-  if (connections.length === 0) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{name} holds no TCP segment ({count} frames read).', { name, count: capture.frameCount }));
-    return undefined;
-  }
-  const connection = connections.length === 1 ? connections[0] : await pickConnection(connections, name);
-  if (!connection) return undefined;
-
+/**
+ * Converts one connection of a read capture with the `tcpseq.import` settings, and opens it as
+ * an untitled tcpseq document with its diagram beside it; warnings go to one message.
+ */
+export async function openConnection(file: vscode.Uri, read: CaptureRead, connection: CaptureConnection): Promise<vscode.TextDocument> {
+  const { name } = read;
+  const notes = [...read.notes];
   const options = importOptions(file);
   const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true, ...options }));
   if (options.limit !== undefined && connection.packetCount > options.limit) {

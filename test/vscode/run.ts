@@ -15,7 +15,8 @@
 //    its own scratch copy of the examples open, the explorer visible) and throws to fail. It may save
 //    screenshots to ctx.resultsDir (test-results/). Each UI test has its own code-server and its own
 //    hard time limit. A module that also exports `locale` (`export const locale = 'zh-cn'`) gets a
-//    code-server started in that display language.
+//    code-server started in that display language; one that exports `prepare(workspace)` gets it
+//    called before the workbench opens (to add files the Explorer must list).
 //
 // 3. `npm start`: startCheck.ts runs src/tools/start.sh and opens the address it prints.
 //
@@ -116,9 +117,10 @@ async function runUiTest(file: string): Promise<boolean> {
   let server: CodeServer | undefined;
   const browser = await launchChromium();
   try {
-    const mod = require(file) as { run?: UiTest; locale?: string };
+    const mod = require(file) as { run?: UiTest; locale?: string; prepare?: (workspace: string) => void };
     if (typeof mod.run !== 'function') throw new Error(`${path.basename(file)} exports no run(page, ctx)`);
     const workspace = copyExamples(scratch);
+    mod.prepare?.(workspace);
     server = await startCodeServer({
       userDataDir: path.join(scratch, 'user-data'), extensionsDir: path.join(scratch, 'extensions'), locale: mod.locale,
     });

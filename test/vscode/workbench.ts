@@ -1,6 +1,6 @@
 // Driving code-server's workbench page with Playwright the way a person would: quick open,
 // command palette, waiting for editors. Shared by the UI tests (see run.ts for their contract).
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** Waits until the workbench is laid out and the explorer shows the folder. */
 export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
@@ -78,4 +78,16 @@ export async function expectProblems(
     if ((await row.count()) !== 1) throw new Error(`the Problems view has no row "${d.message}" at ${position}`);
   }
   return rows;
+}
+
+/** The first frame where `selector` matches. */
+export async function frameWith(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no frame shows ${selector}`);
+    await page.waitForTimeout(200);
+  }
 }

@@ -191,6 +191,25 @@ describe('tcpseq: Import Capture...', () => {
     assert.match(document.getText(), /^participant S as \[::1\]:8080$/m);
   });
 
+  it('a capture file opens in the capture page (the default editor for .pcap, .pcapng, .cap and .pcap.gz)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-'));
+    const gz = path.join(dir, 'bulk.pcap.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(path.join(CAPTURES, 'bulk.pcap'))));
+    const cap = path.join(dir, 'abort.cap');
+    fs.copyFileSync(path.join(CAPTURES, 'abort.pcap'), cap);
+    for (const uri of [capture('normal.pcap'), capture('half-close.pcapng'), vscode.Uri.file(gz), vscode.Uri.file(cap)]) {
+      await vscode.commands.executeCommand('vscode.open', uri);
+      const tab = await waitFor(`${path.basename(uri.fsPath)} to open`, () => {
+        const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+        return active?.input instanceof vscode.TabInputCustom && active.input.uri.toString() === uri.toString() && active;
+      });
+      assert.strictEqual((tab.input as vscode.TabInputCustom).viewType, 'tcpseq.capture');
+      // Read-only: nothing to save, no text document made of the capture's bytes.
+      assert.strictEqual(tab.isDirty, false);
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()));
+    }
+  });
+
   it('a damaged file opens no document', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-')), 'broken.pcap');
     fs.writeFileSync(file, 'this is not a capture');

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { UiContext } from '../run';
+import { frameWith } from '../workbench';
 
 /** In handshake.tcpseq, `S->C SYN ACK seq=y ack=x+1` is the 10th line (0-based 9). */
 const SYN_ACK_LINE = 9;
@@ -113,16 +114,4 @@ async function openFromExplorer(page: Page, name: string): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().dblclick();
   await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
-}
-
-/** The first frame where `selector` matches. */
-async function frameWith(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (await frame.$(selector).catch(() => null)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no frame shows ${selector}`);
-    await page.waitForTimeout(200);
-  }
 }

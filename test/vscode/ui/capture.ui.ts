@@ -1,0 +1,66 @@
+// A capture file opened from the Explorer, as a person would: a double click shows the capture's
+// page (its connections, with packet counts) instead of VS Code's binary-file notice; "Open as
+// tcpseq" on the second connection opens it as a tcpseq document with its diagram. A file that is
+// not a capture says why on the same page.
+// Screenshot: test-results/capture-page.png.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT } from '../codeServer';
+import type { UiContext } from '../run';
+import { frameWith } from '../workbench';
+
+const CAPTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'captures');
+
+async function openFromExplorer(page: Page, name: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.dblclick();
+  await page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).waitFor();
+}
+
+/** Before the workbench opens, so that the Explorer lists them. */
+export function prepare(workspace: string): void {
+  // Two real captures in one file (IPv4, then IPv6): two connections.
+  const a = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
+  const b = fs.readFileSync(path.join(CAPTURES, 'normal-ipv6.pcap'));
+  fs.writeFileSync(path.join(workspace, 'two-connections.pcap'), Buffer.concat([a, b.subarray(24)]));
+  fs.writeFileSync(path.join(workspace, 'not-a-capture.pcap'), 'GET / HTTP/1.1\r\n\r\n');
+}
+
+export async function run(page: Page, ctx: UiContext): Promise<void> {
+  await ctx.runCommand('View: Close All Editors');
+  await openFromExplorer(page, 'two-connections.pcap');
+  const frame = await frameWith(page, 'table button[data-index="1"]').catch(async (err: unknown) => {
+    await page.screenshot({ path: path.join(ctx.resultsDir, 'capture-page-missing.png') });
+    throw err;
+  });
+  // Each row's cells, ' | ' between them. (A string: this runs in the page, whose DOM types this
+  // Node project does not load.)
+  const rows = await frame.evaluate(`Array.from(document.querySelectorAll('tbody tr'),
+    (tr) => Array.from(tr.children, (td) => td.textContent.trim()).join(' | '))`) as string[];
+  if (rows.length !== 2) throw new Error(`the page lists ${rows.length} connections, expected 2: ${JSON.stringify(rows)}`);
+  if (!/^1 \| 127\.0\.0\.1:\d+ \| 127\.0\.0\.1:8080 \| 10 \| \+0\.000 s \| Open as tcpseq$/.test(rows[0])
+    || !/^2 \| \[::1\]:\d+ \| \[::1\]:8080 \| 10 \| \+\d+\.\d{3} s \| Open as tcpseq$/.test(rows[1])) {
+    throw new Error(`the rows do not show the two connections with their packet counts: ${JSON.stringify(rows)}`);
+  }
+  const summary = (await frame.textContent('body p')) ?? '';
+  if (!/20 TCP segments, 2 connections/.test(summary)) throw new Error(`the summary says: ${summary}`);
+  await page.screenshot({ path: path.join(ctx.resultsDir, 'capture-page.png') });
+  ctx.log(`the capture page lists ${rows.length} connections`);
+
+  // Open the second one: an untitled tcpseq document of the IPv6 connection, and its diagram.
+  await frame.click('button[data-index="1"]');
+  const editor = page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'participant S as [::1]:8080' });
+  await editor.first().waitFor({ timeout: 30_000 });
+  await frameWith(page, '#tcpseq-diagram svg [data-tcpseq-line]');
+  ctx.log('"Open as tcpseq" opened the IPv6 connection as a document, with its diagram');
+
+  // A file with a capture's name that is no capture: the page says why. (The untitled document
+  // stays open: closing it would ask whether to save it.)
+  await openFromExplorer(page, 'not-a-capture.pcap');
+  const error = await frameWith(page, 'p.error');
+  const message = (await error.textContent('p.error')) ?? '';
+  if (!/Cannot import not-a-capture\.pcap: .*not a pcap or pcapng file/.test(message)) throw new Error(`the page says: ${message}`);
+  ctx.log(`a file that is not a capture: "${message}"`);
+}
