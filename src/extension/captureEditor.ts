@@ -26,7 +26,7 @@ class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<Captu
 
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = { enableScripts: true, localResourceRoots: [] };
-    panel.webview.html = capturePage(document, panel.webview);
+    panel.webview.html = capturePage(document);
     panel.webview.onDidReceiveMessage(async (message: PageMessage) => {
       const { read } = document;
       if (typeof read === 'string') return;
@@ -46,7 +46,7 @@ export function registerCaptureEditor(context: vscode.ExtensionContext): void {
 }
 
 /** The page: what was read, then a table of connections (or why there is none). */
-function capturePage(document: CaptureDocument, webview: vscode.Webview): string {
+function capturePage(document: CaptureDocument): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`].join('; ');
   const { read } = document;
@@ -60,7 +60,9 @@ function capturePage(document: CaptureDocument, webview: vscode.Webview): string
     const start = firstTime(connections);
     const rows = listed.map((c, i) => connectionRow(c, i, start)).join('\n');
     const more = connections.length > listed.length
-      ? `<p>${escapeHtml(vscode.l10n.t('{count} more connections are not listed here.', { count: connections.length - listed.length }))} <button data-choose>${escapeHtml(vscode.l10n.t('Choose from all…'))}</button></p>`
+      ? `<p>${escapeHtml(connections.length - listed.length === 1
+        ? vscode.l10n.t('One more connection is not listed here.')
+        : vscode.l10n.t('{count} more connections are not listed here.', { count: connections.length - listed.length }))} <button data-choose>${escapeHtml(vscode.l10n.t('Choose from all…'))}</button></p>`
       : '';
     body = `<h1>${escapeHtml(name)}</h1>
 <p>${escapeHtml(vscode.l10n.t('{frames} frames, {segments} TCP segments, {connections} connections', { frames: capture.frameCount, segments: capture.packetCount, connections: connections.length }))}</p>

@@ -26,6 +26,23 @@ export function prepare(workspace: string): void {
   const b = fs.readFileSync(path.join(CAPTURES, 'normal-ipv6.pcap'));
   fs.writeFileSync(path.join(workspace, 'two-connections.pcap'), Buffer.concat([a, b.subarray(24)]));
   fs.writeFileSync(path.join(workspace, 'not-a-capture.pcap'), 'GET / HTTP/1.1\r\n\r\n');
+  fs.writeFileSync(path.join(workspace, 'many-connections.pcap'), synScan(a, 501));
+}
+
+/**
+ * `count` connection attempts: the first packet of `pcap` (a SYN over Ethernet and IPv4) again and
+ * again, each from the next source port.
+ */
+function synScan(pcap: Buffer, count: number): Buffer {
+  const header = pcap.subarray(0, 24);
+  const length = pcap.readUInt32LE(24 + 8);
+  const record = pcap.subarray(24, 24 + 16 + length);
+  const records = Array.from({ length: count }, (_, i) => {
+    const r = Buffer.from(record);
+    r.writeUInt16BE(20000 + i, 16 + 14 + 20); // the TCP source port
+    return r;
+  });
+  return Buffer.concat([header, ...records]);
 }
 
 export async function run(page: Page, ctx: UiContext): Promise<void> {
@@ -63,4 +80,16 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   const message = (await error.textContent('p.error')) ?? '';
   if (!/Cannot import not-a-capture\.pcap: .*not a pcap or pcapng file/.test(message)) throw new Error(`the page says: ${message}`);
   ctx.log(`a file that is not a capture: "${message}"`);
+
+  // 501 connections: the page lists 500, and offers the whole list in a QuickPick.
+  await openFromExplorer(page, 'many-connections.pcap');
+  const many = await frameWith(page, 'button[data-choose]');
+  const listed = await many.$$('tbody tr');
+  if (listed.length !== 500) throw new Error(`the page lists ${listed.length} connections, expected 500`);
+  const more = (await many.textContent('p:has(button[data-choose])')) ?? '';
+  if (!/One more connection is not listed here/.test(more)) throw new Error(`the page says: ${more}`);
+  await many.click('button[data-choose]');
+  await page.locator('.quick-input-widget', { hasText: 'many-connections.pcap: 501 connections' }).waitFor();
+  await page.keyboard.press('Escape');
+  ctx.log('501 connections: 500 listed, all of them in the QuickPick');
 }
