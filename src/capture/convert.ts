@@ -196,7 +196,49 @@ function endpoint(s: Segments, row: number, sender: boolean): CaptureEndpoint {
 /** One line per connection, for `--list` and the editor's picker. */
 export function describeConnection(c: CaptureConnection): string {
   const n = c.packetCount;
-  return `${c.index}: ${c.client.text} -> ${c.server.text}, ${n} packet${n === 1 ? '' : 's'}${c.handshake ? '' : ' (no handshake captured)'}`;
+  return `${c.index}: ${c.client.text} -> ${c.server.text}, ${n} packet${n === 1 ? '' : 's'}, ${OUTCOME_TEXT[connectionOutcome(c)]}${c.handshake ? '' : ' (no handshake captured)'}`;
+}
+
+/**
+ * How a connection ends in the capture, from its flags alone, to find the one worth a diagram
+ * among many: `unanswered` (SYNs only), `refused` (the SYN answered with a RST), `reset` (a RST
+ * later), `closed` (a FIN each way), `closing` (a FIN one way), `open` (neither by the end).
+ */
+export type ConnectionOutcome = 'unanswered' | 'refused' | 'reset' | 'closed' | 'closing' | 'open';
+
+export const OUTCOME_TEXT: Readonly<Record<ConnectionOutcome, string>> = {
+  unanswered: 'no answer', refused: 'refused', reset: 'reset', closed: 'closed', closing: 'closing', open: 'open at the end',
+};
+
+export function connectionOutcome(c: CaptureConnection): ConnectionOutcome {
+  const { flags, srcPort, src } = c.segments;
+  let clientFin = false;
+  let serverFin = false;
+  let rst = false;
+  let serverSent = false;
+  let synAck = false;
+  let onlySyns = true;
+  for (let i = 0; i < c.rows.length; i++) {
+    const r = c.rows[i];
+    const f = flags[r];
+    const fromServer = srcPort[r] === c.server.port && c.segments.addresses[src[r]] === c.server.address;
+    if (f & RST) {
+      // A RST that answers the SYN before any SYN,ACK: nothing listened.
+      if (fromServer && c.handshake && !synAck) return 'refused';
+      rst = true;
+    }
+    if (fromServer) serverSent = true;
+    if ((f & (SYN | ACK)) === (SYN | ACK)) synAck = true;
+    if (!(f & SYN) || f & ACK) onlySyns = false;
+    if (f & FIN) {
+      if (fromServer) serverFin = true;
+      else clientFin = true;
+    }
+  }
+  if (rst) return 'reset';
+  if (onlySyns && !serverSent) return 'unanswered';
+  if (clientFin && serverFin) return 'closed';
+  return clientFin || serverFin ? 'closing' : 'open';
 }
 
 /** Finds the connection an option names: an index, or `address:port` of either side. */

@@ -13,7 +13,7 @@ const USAGE = `usage: tcpseq import CAPTURE [-o OUT] [--list] [--connection N|AD
                      [--relative] [--limit N] [--wait-threshold MS] [--no-win] [--check]
   CAPTURE           a pcap or pcapng file, or either gzip-compressed; - reads standard input
   -o OUT            the document to write (default: standard output)
-  --list            list the connections, with their packet counts, instead
+  --list            list the connections, with their packet counts and how each ends, instead
   --connection      the connection to import: its number in --list, or an endpoint (default: 1)
   --relative        write seq and ack as x+N and y+N from each side's initial sequence number
   --limit           write at most N packets, and say what was cut

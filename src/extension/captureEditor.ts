@@ -3,8 +3,8 @@
 // tcpseq document with its diagram (the Import Capture command, without the file dialog).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { CaptureConnection } from '../capture';
-import { importCapture, openConnection, readCaptureFile, type CaptureRead } from './importCapture';
+import { connectionOutcome, type CaptureConnection } from '../capture';
+import { importCapture, openConnection, outcomeText, readCaptureFile, type CaptureRead } from './importCapture';
 import { escapeHtml } from './previewHtml';
 
 export const CAPTURE_VIEW_TYPE = 'tcpseq.capture';
@@ -68,7 +68,7 @@ function capturePage(document: CaptureDocument): string {
 <p>${escapeHtml(vscode.l10n.t('{frames} frames, {segments} TCP segments, {connections} connections', { frames: capture.frameCount, segments: capture.packetCount, connections: connections.length }))}</p>
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 <table>
-<thead><tr><th>#</th><th>${escapeHtml(vscode.l10n.t('Client'))}</th><th>${escapeHtml(vscode.l10n.t('Server'))}</th><th class="number">${escapeHtml(vscode.l10n.t('Packets'))}</th><th class="number">${escapeHtml(vscode.l10n.t('Starts at'))}</th><th></th></tr></thead>
+<thead><tr><th>#</th><th>${escapeHtml(vscode.l10n.t('Client'))}</th><th>${escapeHtml(vscode.l10n.t('Server'))}</th><th class="number">${escapeHtml(vscode.l10n.t('Packets'))}</th><th class="number">${escapeHtml(vscode.l10n.t('Starts at'))}</th><th>${escapeHtml(vscode.l10n.t('Ends'))}</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -117,7 +117,7 @@ function connectionRow(c: CaptureConnection, i: number, start: number): string {
   const handshake = c.handshake ? '' : ` <span class="missing">(${escapeHtml(vscode.l10n.t('no handshake captured'))})</span>`;
   const label = vscode.l10n.t('Open connection {index} as a tcpseq document', { index: c.index });
   return `<tr><td class="number">${c.index}</td><td>${escapeHtml(c.client.text)}</td><td>${escapeHtml(c.server.text)}${handshake}</td>`
-    + `<td class="number">${c.packetCount}</td><td class="number">+${at.toFixed(3)} s</td>`
+    + `<td class="number">${c.packetCount}</td><td class="number">+${at.toFixed(3)} s</td><td>${escapeHtml(outcomeText(connectionOutcome(c)))}</td>`
     + `<td><button data-index="${i}" title="${escapeHtml(label)}" aria-label="${escapeHtml(label)}">${escapeHtml(vscode.l10n.t('Open as tcpseq'))}</button></td></tr>`;
 }
 

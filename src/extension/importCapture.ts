@@ -1,7 +1,7 @@
 // `tcpseq: Import Capture...`: a pcap/pcapng file -> an untitled tcpseq document (and its preview).
 import * as vscode from 'vscode';
-import { convertConnection, describeConnection, readCapture, splitConnections } from '../capture';
-import type { CaptureConnection, ConvertOptions } from '../capture';
+import { connectionOutcome, convertConnection, describeConnection, readCapture, splitConnections } from '../capture';
+import type { CaptureConnection, ConnectionOutcome, ConvertOptions } from '../capture';
 import { gunzipCapture } from '../capture/gunzip';
 import { offerParse } from './analysisCache';
 
@@ -119,10 +119,22 @@ function working<T>(title: string, work: () => T | Thenable<T>): Thenable<T> {
   });
 }
 
+/** How a connection ends in the capture, in the display language (OUTCOME_TEXT in English). */
+export function outcomeText(outcome: ConnectionOutcome): string {
+  switch (outcome) {
+    case 'unanswered': return vscode.l10n.t('no answer');
+    case 'refused': return vscode.l10n.t('refused');
+    case 'reset': return vscode.l10n.t('reset');
+    case 'closed': return vscode.l10n.t('closed');
+    case 'closing': return vscode.l10n.t('closing');
+    case 'open': return vscode.l10n.t('open at the end');
+  }
+}
+
 async function pickConnection(connections: readonly CaptureConnection[], name: string): Promise<CaptureConnection | undefined> {
   const items = connections.map((c) => ({
     label: `${c.client.text} → ${c.server.text}`,
-    description: c.packetCount === 1 ? vscode.l10n.t('1 packet') : vscode.l10n.t('{count} packets', { count: c.packetCount }),
+    description: `${c.packetCount === 1 ? vscode.l10n.t('1 packet') : vscode.l10n.t('{count} packets', { count: c.packetCount })} · ${outcomeText(connectionOutcome(c))}`,
     detail: c.handshake ? undefined : vscode.l10n.t('no handshake captured'),
     connection: c,
     // The full line, for screen readers and tests.

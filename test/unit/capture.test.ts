@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 import { analyze, parse } from '../../src/core';
 import type { Analysis, ParsedDocument, SegmentStatement, TcpState } from '../../src/core';
 import type { TcpPacket } from '../../src/capture';
-import { convertCapture, readCapture, readFrames, splitConnections } from '../../src/capture';
+import { CaptureConnection, connectionOutcome, convertCapture, readCapture, readFrames, splitConnections } from '../../src/capture';
 import { gunzipCapture } from '../../src/capture/gunzip';
 import { rng } from './random';
 
@@ -928,7 +928,26 @@ describe('tcpseq import (command line)', () => {
   it('--list prints one line per connection with its packet count', () => {
     const r = run([path.join(CAPTURES, 'bulk.pcapng'), '--list']);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /^1: 127\.0\.0\.1:40000 -> 127\.0\.0\.1:8080, \d+ packets\n$/);
+    assert.match(r.stdout, /^1: 127\.0\.0\.1:40000 -> 127\.0\.0\.1:8080, \d+ packets, closed\n$/);
+  });
+
+  it('--list says how each connection ends in the capture, to find the one worth a diagram', () => {
+    const ends: Record<string, string> = {
+      'normal.pcap': 'closed', 'refused.pcap': 'refused', 'abort.pcap': 'reset', 'connect-timeout.pcap': 'no answer',
+      'peer-gone.pcap': 'open at the end', 'half-close.pcap': 'closed', 'port-reuse.pcap': 'closed',
+    };
+    for (const [name, end] of Object.entries(ends)) {
+      const r = run([path.join(CAPTURES, name), '--list']);
+      assert.equal(r.status, 0);
+      assert.match(r.stdout, new RegExp(`^1: .*, \\d+ packets?, ${end}\n`), name);
+    }
+    // A FIN one way only: the capture of normal.pcap cut before the server's FIN.
+    const read = readCapture(load('normal.pcap'));
+    const [c] = splitConnections(read);
+    const finRows = Array.from(c.rows).filter((r) => c.segments.flags[r] & 0x01);
+    assert.equal(finRows.length, 2);
+    const cut = new CaptureConnection(c.index, c.client, c.server, c.handshake, c.segments, c.rows.subarray(0, c.rows.indexOf(finRows[1])));
+    assert.equal(connectionOutcome(cut), 'closing');
   });
 
   it('exits 2 with a clear message for a missing, damaged or foreign file', () => {

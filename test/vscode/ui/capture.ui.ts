@@ -1,5 +1,5 @@
 // A capture file opened from the Explorer, as a person would: a double click shows the capture's
-// page (its connections, with packet counts) instead of VS Code's binary-file notice; "Open as
+// page (its connections, with packet counts and how each ends) instead of VS Code's binary-file notice; "Open as
 // tcpseq" on the second connection opens it as a tcpseq document with its diagram. A file that is
 // not a capture says why on the same page.
 // Screenshot: test-results/capture-page.png.
@@ -57,8 +57,8 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   const rows = await frame.evaluate(`Array.from(document.querySelectorAll('tbody tr'),
     (tr) => Array.from(tr.children, (td) => td.textContent.trim()).join(' | '))`) as string[];
   if (rows.length !== 2) throw new Error(`the page lists ${rows.length} connections, expected 2: ${JSON.stringify(rows)}`);
-  if (!/^1 \| 127\.0\.0\.1:\d+ \| 127\.0\.0\.1:8080 \| 10 \| \+0\.000 s \| Open as tcpseq$/.test(rows[0])
-    || !/^2 \| \[::1\]:\d+ \| \[::1\]:8080 \| 10 \| \+\d+\.\d{3} s \| Open as tcpseq$/.test(rows[1])) {
+  if (!/^1 \| 127\.0\.0\.1:\d+ \| 127\.0\.0\.1:8080 \| 10 \| \+0\.000 s \| closed \| Open as tcpseq$/.test(rows[0])
+    || !/^2 \| \[::1\]:\d+ \| \[::1\]:8080 \| 10 \| \+\d+\.\d{3} s \| closed \| Open as tcpseq$/.test(rows[1])) {
     throw new Error(`the rows do not show the two connections with their packet counts: ${JSON.stringify(rows)}`);
   }
   const summary = (await frame.textContent('body p')) ?? '';
