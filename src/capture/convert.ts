@@ -1784,7 +1784,7 @@ function chooseArrows(lines: Lines): Arrows {
   const nextSame = nextCopies(lines, replies);
   const kind = new Uint8Array(n).fill(ARROW_ARRIVES);
   const inFlightUntil = new Int32Array(n).fill(-1);
-  const { side: sides, flags: flagsOf, seqExt, len } = rows;
+  const { side: sides, flags: flagsOf, seqExt, len, notCaptured } = rows;
   // Per side: the first reply after the current line (lines are visited in order).
   const next = new Int32Array(2);
   // Per side: the last line before which one of its segments so far must not have arrived.
@@ -1820,8 +1820,12 @@ function chooseArrows(lines: Lines): Arrows {
     // A resend that no later ack of the peer covers went the way of its earlier copies: a
     // connection attempt that timed out, a peer that is gone, is lost to the end.
     const unansweredResend = occupiesSeq && resent[i] === 1 && coveredAt === n;
+    // Octets missing from the capture that no ack of the peer covers, though the peer answered
+    // after them, never reached it: in flight to the end, they would hold back every later
+    // segment of their side.
+    const neverArrived = occupiesSeq && notCaptured[r] === 1 && coveredAt === n && k < count;
     if (copy >= 0) resent[copy] = 1;
-    const lost = (occupiesSeq && copy >= 0 && copiedFirst) || unansweredResend;
+    const lost = (occupiesSeq && copy >= 0 && copiedFirst) || unansweredResend || neverArrived;
     // Beyond octets its side lost, a segment may arrive while the peer's acks stay at the hole
     // (held out of order: a pure ACK updates the window, data waits for the hole to be resent), as
     // soon as nothing before it is in flight. Its receiver's next ack says whether it stops there.

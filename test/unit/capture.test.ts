@@ -80,7 +80,7 @@ function remarks(analysis: Analysis): string[] {
 
 describe('capture fixtures from a real kernel', () => {
   it('the folder holds every scenario, as pcap and some as pcapng', () => {
-    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'any-bridge', 'any-bridge-sll', 'simultaneous-close', 'connect-timeout', 'peer-gone']) {
+    for (const name of ['normal', 'normal-ipv6', 'server-close', 'half-close', 'refused', 'abort', 'bulk', 'keepalive', 'zero-window', 'syn-retransmission', 'port-reuse', 'offload', 'congestion-sender', 'congestion-receiver', 'congestion-both-ways', 'last-ack-lost', 'syn-ack-lost', 'any-bridge', 'any-bridge-sll', 'simultaneous-close', 'connect-timeout', 'peer-gone', 'pmtu-black-hole', 'pmtu-black-hole-client']) {
       assert.ok(captureFiles.includes(`${name}.pcap`), `${name}.pcap is missing`);
     }
     assert.ok(captureFiles.filter((f) => f.endsWith('.pcapng')).length >= 3);
@@ -622,6 +622,28 @@ describe('resent until the sender gives up (connect-timeout.pcap, peer-gone.pcap
     const result = convertCapture(first, { relative: true });
     assert.ok(typeof result !== 'string');
     assert.match(result.text, /^C->S SYN seq=x /m);
+  });
+});
+
+describe('a path MTU black hole (pmtu-black-hole.pcap, pmtu-black-hole-client.pcap)', () => {
+  it('at the server: its first full-size segment is lost every time it is sent, each resend later than the one before', () => {
+    const text = importText(load('pmtu-black-hole.pcap'), true);
+    const first = text.split('\n').filter((l) => /^S(->|~>|-x)C ACK seq=y\+1 ack=x\+19 len=1448 /.test(l));
+    assert.equal(first.length, 5, text);
+    for (const l of first) assert.match(l, /^S-xC /);
+    const times = first.map((l) => Number(/\+(\d+\.\d+) s$/.exec(l)![1]));
+    for (let i = 2; i < times.length; i++) assert.ok(times[i] - times[i - 1] > times[i - 1] - times[i - 2], `backoff: ${times.join(', ')}`);
+    assert.deepEqual(problems(text), []);
+  });
+
+  it('at the client: the octets that never came are a lost "not captured" line, and the small segment after them arrives out of order', () => {
+    const text = importText(load('pmtu-black-hole-client.pcap'), true);
+    // Before: the missing octets were in flight to the end, and held the small segment back with them.
+    assert.match(text, /^S-xC ACK seq=y\+1 len=2896 : not captured /m);
+    assert.match(text, /^S->C PSH ACK seq=y\+2897 ack=x\+19 len=123 /m);
+    const a = analyze(text);
+    assert.deepEqual(problems(text, a), []);
+    assert.deepEqual(remarks(a).filter((r) => r === 'out-of-order' || r === 'duplicate-ack'), ['out-of-order', 'duplicate-ack']);
   });
 });
 
