@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { connectionOutcome, type CaptureConnection } from '../capture';
 import { importCapture, openConnection, outcomeText, readCaptureFile, type CaptureRead } from './importCapture';
-import { escapeHtml } from './previewHtml';
+import { escapeHtml, pageHead } from './previewHtml';
 
 export const CAPTURE_VIEW_TYPE = 'tcpseq.capture';
 /** How many connections the page lists; the Import Capture command's list has them all. */
@@ -75,13 +75,7 @@ ${rows}
 </table>
 ${more}`;
   }
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(name)}</title>
+  return `${pageHead(csp, name)}
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; }
 h1 { font-size: 1.4em; font-weight: 600; }

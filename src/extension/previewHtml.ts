@@ -29,19 +29,27 @@ export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource} 'unsafe-inline'`,
   ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
+  return `${pageHead(csp, title)}
 </head>
 <body>
 ${stringsElement(pageStrings())}
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * A webview page's start, up to the open <head> (the caller may add to it): the language of VS
+ * Code's display, the Content-Security-Policy `csp`, and `title`.
+ */
+export function pageHead(csp: string, title: string): string {
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapeHtml(title)}</title>`;
 }
 
 /** The page's own words in VS Code's display language (English ones in webview/strings.ts). */
