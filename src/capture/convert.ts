@@ -1793,6 +1793,9 @@ function chooseArrows(lines: Lines): Arrows {
   const holes: [number[], number[]] = [[], []];
   // 1 on the lines that send again what an earlier line sent.
   const resent = new Uint8Array(n);
+  // Whether any segment carries SACK blocks (without, skippedBySack has nothing to read).
+  let sacks = false;
+  for (const options of lines.segments.options.values()) if (options.sack) { sacks = true; break; }
   for (let i = 0; i < n; i++) {
     const r = order[i];
     const flags = flagsOf[r];
@@ -1819,11 +1822,17 @@ function chooseArrows(lines: Lines): Arrows {
     const copiedFirst = copy < coveredAt;
     // A resend that no later ack of the peer covers went the way of its earlier copies: a
     // connection attempt that timed out, a peer that is gone, is lost to the end.
-    const unansweredResend = occupiesSeq && resent[i] === 1 && coveredAt === n;
+    // What the peer's SACK blocks say of this segment's octets, where no ack ever covers them:
+    // HELD (the peer reports holding them), SKIPPED (it reports octets past them, never them).
+    const sacked = sacks && occupiesSeq && len[r] > 0 && coveredAt === n && k < count
+      ? sackVerdict(lines, list, k, count, seqExt[r], seqExt[r] + len[r]) : SACK_UNKNOWN;
+    const unansweredResend = occupiesSeq && resent[i] === 1 && coveredAt === n && sacked !== SACK_HELD;
     // Octets missing from the capture that no ack of the peer covers, though the peer answered
     // after them, never reached it: in flight to the end, they would hold back every later
     // segment of their side.
-    const neverArrived = occupiesSeq && notCaptured[r] === 1 && coveredAt === n && k < count;
+    // So are captured octets that no ack covers where the peer's SACK blocks report octets past
+    // them and never them: the peer held what came after, not these.
+    const neverArrived = occupiesSeq && coveredAt === n && k < count && (notCaptured[r] === 1 || sacked === SACK_SKIPPED);
     if (copy >= 0) resent[copy] = 1;
     const lost = (occupiesSeq && copy >= 0 && copiedFirst) || unansweredResend || neverArrived;
     // Beyond octets its side lost, a segment may arrive while the peer's acks stay at the hole
@@ -1838,6 +1847,38 @@ function chooseArrows(lines: Lines): Arrows {
     if (lost) holes[side].push(seqExt[r], needed);
   }
   return { kind, inFlightUntil };
+}
+
+/** How many replies sackVerdict reads: a receiver reports what it holds in its next few. */
+const SACK_REACH = 64;
+const SACK_UNKNOWN = 0;
+const SACK_HELD = 1;
+const SACK_SKIPPED = 2;
+
+/**
+ * What the SACK blocks of the replies `list[k..count)` (the first SACK_REACH of them) say of the
+ * octets [seq, end): SACK_HELD when an ack or a block covers them; SACK_SKIPPED when none does but
+ * a block reports octets held at or past `end`; SACK_UNKNOWN otherwise. Block edges are read in
+ * the reply's own number space, from its ack (raw and unwrapped).
+ */
+function sackVerdict({ rows, order, segments }: Lines, list: Int32Array, k: number, count: number, seq: number, end: number): number {
+  let heldBeyond = false;
+  for (let q = k; q < count && q < k + SACK_REACH; q++) {
+    const r = order[list[q]];
+    const ackExt = rows.ackExt[r];
+    if (ackExt >= end) return SACK_HELD;
+    const p = rows.segment[r];
+    const blocks = p >= 0 ? segments.options.get(p)?.sack : undefined;
+    if (!blocks) continue;
+    const rawAck = segments.ack[p];
+    for (let b = 0; b + 1 < blocks.length; b += 2) {
+      const left = ackExt + ((blocks[b] - rawAck) | 0);
+      const right = ackExt + ((blocks[b + 1] - rawAck) | 0);
+      if (left <= seq && end <= right) return SACK_HELD;
+      if (left >= end) heldBeyond = true;
+    }
+  }
+  return heldBeyond ? SACK_SKIPPED : SACK_UNKNOWN;
 }
 
 /**

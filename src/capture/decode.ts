@@ -255,7 +255,7 @@ function decodeTcp(f: FrameAt, p: number, segmentLength: number, ipVersion: 4 | 
     into.copyKey[row] = NaN;
   }
   into.count = row + 1;
-  // Options: only those the language writes; the rest are skipped by their length.
+  // Options: those the language writes, and SACK blocks; the rest are skipped by their length.
   const end = Math.min(p + dataOffset, f.end);
   // A snapshot length that cuts a SYN's options hides its window scale: said, so that the window
   // is not taken unscaled.
@@ -276,6 +276,11 @@ function readOptions(d: Uint8Array, q: number, end: number, into: Segments, row:
     if (kind === 2 && length === 4) (options ??= {}).mss = (d[q + 2] << 8) | d[q + 3];
     else if (kind === 3 && length === 3) (options ??= {}).wscale = d[q + 2];
     else if (kind === 4 && length === 2) (options ??= {}).sackPermitted = true;
+    else if (kind === 5 && length >= 10 && (length - 2) % 8 === 0) {
+      const blocks: number[] = [];
+      for (let b = q + 2; b < q + length; b += 4) blocks.push(((d[b] << 24) | (d[b + 1] << 16) | (d[b + 2] << 8) | d[b + 3]) >>> 0);
+      (options ??= {}).sack = blocks;
+    }
     q += length;
   }
   if (options) into.options.set(row, options);

@@ -14,6 +14,11 @@ export interface SegmentOptions {
   sackPermitted?: boolean;
   /** The capture's snapshot length cut the options (of a SYN): those above are what was left. */
   cut?: boolean;
+  /**
+   * SACK blocks (RFC 2018) as sent, [left, right) pairs: the octets past a hole that the receiver
+   * holds. Not written; the conversion asks them which segments the receiver never held.
+   */
+  sack?: number[];
 }
 
 type MutablePacket = { -readonly [K in keyof TcpPacket]: TcpPacket[K] };
