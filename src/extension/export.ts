@@ -81,9 +81,15 @@ async function askTarget(document: vscode.TextDocument, format: Format): Promise
   });
 }
 
-/** `notes.tcpseq` -> `notes.svg` in the same folder; untitled files go to the workspace folder. */
+/**
+ * `notes.tcpseq` -> `notes.svg` in the same folder (an imported capture's untitled document too:
+ * it has the path it saves to); other untitled documents go to the workspace folder.
+ */
 export function defaultTarget(document: vscode.TextDocument, format: Format): vscode.Uri | undefined {
   const uri = document.uri;
+  if (uri.scheme === 'untitled' && uri.path.startsWith('/')) {
+    return uri.with({ scheme: 'file', path: `${uri.path.replace(/\.[^./]*$/, '')}.${format}` });
+  }
   if (uri.scheme === 'untitled') {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     return folder ? vscode.Uri.joinPath(folder, `diagram.${format}`) : undefined;

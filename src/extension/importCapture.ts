@@ -86,12 +86,52 @@ export async function openConnection(file: vscode.Uri, read: CaptureRead, connec
   notes.push(...result.warnings);
   // The document's first check takes the parse made while it was written.
   if (result.parsed) offerParse(result.text, result.parsed);
-  const document = await vscode.workspace.openTextDocument({ language: 'tcpseq', content: result.text });
+  const target = await documentName(file, connection, read.connections.length);
+  const document = target ? await untitledWithText(target, result.text) : await vscode.workspace.openTextDocument({ language: 'tcpseq', content: result.text });
   await vscode.window.showTextDocument(document, { preview: false });
   if ((await vscode.commands.getCommands(true)).includes('tcpseq.openPreviewToSide')) {
     await vscode.commands.executeCommand('tcpseq.openPreviewToSide', document.uri);
   }
   if (notes.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Imported {name} with warnings: {warnings}', { name, warnings: notes.join('; ') }));
+  return document;
+}
+
+/**
+ * The name the imported document is saved under: beside the capture and named after it
+ * (`bulk.pcap` -> `bulk.tcpseq`; connection 2 of several -> `bulk-connection-2.tcpseq`), with
+ * `-2`, `-3`... added where a file or an open document has the name already, so that saving it
+ * never overwrites a file. Undefined for a capture that is not a local file.
+ */
+export async function documentName(capture: vscode.Uri, connection: CaptureConnection, connections: number): Promise<vscode.Uri | undefined> {
+  if (capture.scheme !== 'file') return undefined;
+  const folder = vscode.Uri.joinPath(capture, '..');
+  const base = (capture.path.split('/').pop() ?? 'capture').replace(/\.gz$/i, '').replace(/\.(pcapng|pcap|cap)$/i, '');
+  const stem = connections > 1 ? `${base}-connection-${connection.index}` : base;
+  const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.path));
+  for (let n = 1; n <= 1000; n++) {
+    const candidate = vscode.Uri.joinPath(folder, `${stem}${n > 1 ? `-${n}` : ''}.tcpseq`);
+    if (open.has(candidate.path) || await exists(candidate)) continue;
+    return candidate;
+  }
+  return undefined;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An untitled document that saves to `file` (no dialog), holding `text`; nothing is written yet. */
+async function untitledWithText(file: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  const uri = file.with({ scheme: 'untitled' });
+  const document = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), text);
+  await vscode.workspace.applyEdit(edit);
   return document;
 }
 

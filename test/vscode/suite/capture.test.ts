@@ -65,6 +65,29 @@ describe('tcpseq: Import Capture...', () => {
     assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === document), 'the document is shown');
   });
 
+  it('names the document after the capture, beside it, never the name of a file or document that exists', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcpseq-capture-'));
+    fs.copyFileSync(path.join(CAPTURES, 'normal.pcap'), path.join(dir, 'normal.pcap'));
+    fs.copyFileSync(path.join(CAPTURES, 'keepalive.pcap'), path.join(dir, 'keepalive.pcap'));
+    fs.writeFileSync(path.join(dir, 'keepalive.tcpseq'), 'a note of the user\n');
+    const imported = async (name: string) => (await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', vscode.Uri.file(path.join(dir, name))))!;
+    const first = await imported('normal.pcap');
+    assert.strictEqual(first.uri.scheme, 'untitled');
+    assert.strictEqual(first.uri.path, vscode.Uri.file(path.join(dir, 'normal.tcpseq')).path);
+    assert.strictEqual(first.isUntitled, true);
+    assert.strictEqual(first.languageId, 'tcpseq');
+    assert.match(first.getText(), /^# Imported from normal\.pcap: connection 1/);
+    // The same capture again, while the first is open; a capture whose name a file has.
+    assert.strictEqual(path.basename((await imported('normal.pcap')).uri.path), 'normal-2.tcpseq');
+    assert.strictEqual(path.basename((await imported('keepalive.pcap')).uri.path), 'keepalive-2.tcpseq');
+    // Nothing is written until the user saves; the user's file is as it was.
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['keepalive.pcap', 'keepalive.tcpseq', 'normal.pcap']);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'keepalive.tcpseq'), 'utf8'), 'a note of the user\n');
+    // Its diagram exports beside it by default.
+    const { defaultTarget } = require(path.join(__dirname, '..', '..', '..', 'src', 'extension', 'export.js')) as typeof import('../../../src/extension/export');
+    assert.strictEqual(defaultTarget(first, 'svg')?.fsPath, path.join(dir, 'normal.svg'));
+  });
+
   it('the imported keep-alive capture is checked: its probes are recognised, nothing is wrong', async () => {
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('tcpseq.importCapture', capture('keepalive.pcap'));
     // The probes' information diagnostics show that the check ran.
@@ -189,6 +212,7 @@ describe('tcpseq: Import Capture...', () => {
     const document = await pending;
     assert.ok(document, 'a document was opened');
     assert.match(document.getText(), /^participant S as \[::1\]:8080$/m);
+    assert.strictEqual(path.basename(document.uri.path), 'two-connection-2.tcpseq');
   });
 
   it('a capture file opens in the capture page (the default editor for .pcap, .pcapng, .cap and .pcap.gz)', async () => {
