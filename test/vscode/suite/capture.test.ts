@@ -86,6 +86,11 @@ describe('tcpseq: Import Capture...', () => {
     // Its diagram exports beside it by default.
     const { defaultTarget } = require(path.join(__dirname, '..', '..', '..', 'src', 'extension', 'export.js')) as typeof import('../../../src/extension/export');
     assert.strictEqual(defaultTarget(first, 'svg')?.fsPath, path.join(dir, 'normal.svg'));
+    // Saving writes it there, without asking where.
+    const text = first.getText();
+    const saved = await vscode.workspace.save(first.uri);
+    assert.strictEqual(saved?.fsPath, path.join(dir, 'normal.tcpseq'));
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'normal.tcpseq'), 'utf8'), text);
   });
 
   it('the imported keep-alive capture is checked: its probes are recognised, nothing is wrong', async () => {
