@@ -1,6 +1,7 @@
 // Opening a capture file (a double click in the Explorer): instead of VS Code's "binary file"
 // notice, a read-only page listing its connections, each with a button that imports it as a
-// tcpseq document with its diagram (the Import Capture command, without the file dialog).
+// tcpseq document with its diagram (the Import Capture command, without the file dialog). The
+// page follows the file: a capture made again, or still being written, is read again.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { connectionOutcome, type CaptureConnection } from '../capture';
@@ -11,9 +12,36 @@ export const CAPTURE_VIEW_TYPE = 'tcpseq.capture';
 /** How many connections the page lists; the Import Capture command's list has them all. */
 const LISTED = 500;
 
+/** How long the file must stay unchanged before it is read again (tcpdump -U writes as it goes). */
+const REREAD_AFTER_MS = 500;
+
+/** A capture file, read; read again when the file changes (a capture made anew, or still growing). */
 class CaptureDocument implements vscode.CustomDocument {
-  constructor(readonly uri: vscode.Uri, readonly read: CaptureRead | string) {}
-  dispose(): void {}
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the file was read again. */
+  readonly onDidChange = this.changed.event;
+  private readonly watcher: vscode.FileSystemWatcher;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly uri: vscode.Uri, public read: CaptureRead | string) {
+    const name = uri.path.split('/').pop() ?? '';
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), name));
+    const reread = (): void => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(async () => {
+        this.read = await readCaptureFile(uri);
+        this.changed.fire();
+      }, REREAD_AFTER_MS);
+    };
+    this.watcher.onDidChange(reread);
+    this.watcher.onDidCreate(reread);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.watcher.dispose();
+    this.changed.dispose();
+  }
 }
 
 /** A message from the page: import connection `index` (0-based), or choose among all of them. */
@@ -27,6 +55,8 @@ class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<Captu
   resolveCustomEditor(document: CaptureDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = { enableScripts: true, localResourceRoots: [] };
     panel.webview.html = capturePage(document);
+    const changes = document.onDidChange(() => { panel.webview.html = capturePage(document); });
+    panel.onDidDispose(() => changes.dispose());
     panel.webview.onDidReceiveMessage(async (message: PageMessage) => {
       const { read } = document;
       if (typeof read === 'string') return;

@@ -1,7 +1,7 @@
 // A capture file opened from the Explorer, as a person would: a double click shows the capture's
 // page (its connections, with packet counts and how each ends) instead of VS Code's binary-file notice; "Open as
 // tcpseq" on the second connection opens it as a tcpseq document with its diagram. A file that is
-// not a capture says why on the same page.
+// not a capture says why on the same page; a capture made again in place is read again.
 // Screenshot: test-results/capture-page.png.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +27,7 @@ export function prepare(workspace: string): void {
   fs.writeFileSync(path.join(workspace, 'two-connections.pcap'), Buffer.concat([a, b.subarray(24)]));
   fs.writeFileSync(path.join(workspace, 'not-a-capture.pcap'), 'GET / HTTP/1.1\r\n\r\n');
   fs.writeFileSync(path.join(workspace, 'many-connections.pcap'), synScan(a, 501));
+  fs.writeFileSync(path.join(workspace, 'made-again.pcap'), a);
 }
 
 /**
@@ -46,6 +47,10 @@ function synScan(pcap: Buffer, count: number): Buffer {
 }
 
 export async function run(page: Page, ctx: UiContext): Promise<void> {
+  // A file opened before the extension's contributions are known opens in VS Code's own editor:
+  // wait until they are, as the language of a tcpseq file in the status bar shows.
+  await openFromExplorer(page, 'handshake.tcpseq');
+  await page.locator('.statusbar-item', { hasText: /^tcpseq$/ }).first().waitFor();
   await ctx.runCommand('View: Close All Editors');
   await openFromExplorer(page, 'two-connections.pcap');
   const frame = await frameWith(page, 'table button[data-index="1"]').catch(async (err: unknown) => {
@@ -92,4 +97,28 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   await page.locator('.quick-input-widget', { hasText: 'many-connections.pcap: 501 connections' }).waitFor();
   await page.keyboard.press('Escape');
   ctx.log('501 connections: 500 listed, all of them in the QuickPick');
+
+  // The page follows its file: a capture made again in its place is read again.
+  // (Other capture pages may still be loaded: only the page titled made-again.pcap counts.)
+  await openFromExplorer(page, 'made-again.pcap');
+  await rowsOfPage(page, 'made-again.pcap', 1);
+  const a = fs.readFileSync(path.join(CAPTURES, 'normal.pcap'));
+  const b = fs.readFileSync(path.join(CAPTURES, 'normal-ipv6.pcap'));
+  fs.writeFileSync(path.join(ctx.workspace, 'made-again.pcap'), Buffer.concat([a, b.subarray(24)]));
+  await rowsOfPage(page, 'made-again.pcap', 2);
+  ctx.log('made-again.pcap written anew: the page lists its 2 connections');
+}
+
+/** Waits until the capture page titled `name` lists `rows` connections. */
+async function rowsOfPage(page: Page, name: string, rows: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const counted = await frame.evaluate(`document.querySelector('h1')?.textContent === ${JSON.stringify(name)}
+        ? document.querySelectorAll('tbody tr').length : -1`).catch(() => -1);
+      if (counted === rows) return;
+    }
+    if (Date.now() > deadline) throw new Error(`the page of ${name} does not list ${rows} connections`);
+    await page.waitForTimeout(200);
+  }
 }
