@@ -129,7 +129,9 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     let text = read.text;
     if (fix) {
       const fixed = fixText(file.name, text);
-      if (fixed.fixed > 0) {
+      if (fixed.fixed > 0 && !read.utf8) {
+        process.stderr.write(`tcpseq check: ${file.name} is not UTF-8: --fix leaves it as it is\n`);
+      } else if (fixed.fixed > 0) {
         try {
           writeFileSync(file.name, fixed.text);
         } catch (err) {

@@ -76,7 +76,7 @@ const CAPTURE_MAGICS: readonly (readonly number[])[] = [
  * binary file. Git's rule: text has no NUL octet in its first 8,000. Quoting binary lines in
  * messages would only flood the terminal.
  */
-export function readDocument(file: string, command: string): { text: string } | { problem: string } {
+export function readDocument(file: string, command: string): { text: string; utf8: boolean } | { problem: string } {
   const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   const name = file === '-' ? 'standard input' : file;
   if (CAPTURE_MAGICS.some((m) => m.every((b, i) => bytes[i] === b))) {
@@ -84,5 +84,7 @@ export function readDocument(file: string, command: string): { text: string } | 
   }
   const head = bytes.subarray(0, 8000);
   if (head.includes(0)) return { problem: `${name} is not a text file (it holds NUL octets): ${command} reads tcpseq documents and Markdown files` };
-  return { text: bytes.toString('utf8') };
+  const text = bytes.toString('utf8');
+  // Not UTF-8 (Latin-1, say): decoding replaced some octets, so writing the text back would change them.
+  return { text, utf8: Buffer.from(text, 'utf8').equals(bytes) };
 }

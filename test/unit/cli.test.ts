@@ -150,6 +150,14 @@ describe('tcpseq check (command line)', () => {
     // Once fixed, the same files check with only the unfixable errors, and --fix changes nothing more.
     const again = run('check', '--fix', notes);
     assert.deepEqual([again.status, again.stderr, again.stdout], [1, '', r.stdout]);
+    // A file that is not UTF-8 is not written: its other octets would not survive.
+    const latin1 = path.join(notes, 'latin1.tcpseq');
+    const latin1Bytes = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nC->S SYN seq=x\nS->C SYN ACK seq=y ack=x\n')]);
+    fs.writeFileSync(latin1, latin1Bytes);
+    const kept = run('check', '--fix', latin1);
+    assert.equal(kept.status, 1);
+    assert.equal(kept.stderr, `tcpseq check: ${latin1} is not UTF-8: --fix leaves it as it is\n`);
+    assert.ok(fs.readFileSync(latin1).equals(latin1Bytes));
     const stdin = spawnSync(process.execPath, [CLI, 'check', '--fix', '-'], { input: 'C->S SYN seq=x\n', encoding: 'utf8', env: ENV });
     assert.equal(stdin.status, 2);
     assert.match(stdin.stderr, /--fix changes files in place: it cannot fix standard input/);
