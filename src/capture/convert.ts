@@ -1793,7 +1793,7 @@ function chooseArrows(lines: Lines): Arrows {
   const holes: [number[], number[]] = [[], []];
   // 1 on the lines that send again what an earlier line sent.
   const resent = new Uint8Array(n);
-  // Whether any segment carries SACK blocks (without, skippedBySack has nothing to read).
+  // Whether any segment carries SACK blocks (without, sackVerdict has nothing to read).
   let sacks = false;
   for (const options of lines.segments.options.values()) if (options.sack) { sacks = true; break; }
   for (let i = 0; i < n; i++) {
@@ -1820,18 +1820,17 @@ function chooseArrows(lines: Lines): Arrows {
     // is computed on every line, for the same reason as in collectReplies.)
     const copy = nextSame[i];
     const copiedFirst = copy < coveredAt;
-    // A resend that no later ack of the peer covers went the way of its earlier copies: a
-    // connection attempt that timed out, a peer that is gone, is lost to the end.
     // What the peer's SACK blocks say of this segment's octets, where no ack ever covers them:
     // HELD (the peer reports holding them), SKIPPED (it reports octets past them, never them).
     const sacked = sacks && occupiesSeq && len[r] > 0 && coveredAt === n && k < count
       ? sackVerdict(lines, list, k, count, seqExt[r], seqExt[r] + len[r]) : SACK_UNKNOWN;
+    // A resend that no later ack of the peer covers (nor, where it has them, its SACK blocks) went
+    // the way of its earlier copies: a connection attempt that timed out, a peer that is gone, is
+    // lost to the end.
     const unansweredResend = occupiesSeq && resent[i] === 1 && coveredAt === n && sacked !== SACK_HELD;
     // Octets missing from the capture that no ack of the peer covers, though the peer answered
-    // after them, never reached it: in flight to the end, they would hold back every later
-    // segment of their side.
-    // So are captured octets that no ack covers where the peer's SACK blocks report octets past
-    // them and never them: the peer held what came after, not these.
+    // after them, never reached it (in flight to the end, they would hold back every later
+    // segment of their side); nor did captured octets its SACK blocks skip.
     const neverArrived = occupiesSeq && coveredAt === n && k < count && (notCaptured[r] === 1 || sacked === SACK_SKIPPED);
     if (copy >= 0) resent[copy] = 1;
     const lost = (occupiesSeq && copy >= 0 && copiedFirst) || unansweredResend || neverArrived;
