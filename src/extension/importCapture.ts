@@ -49,6 +49,7 @@ export async function importCapture(uri?: vscode.Uri): Promise<vscode.TextDocume
  */
 export async function readCaptureFile(file: vscode.Uri): Promise<CaptureRead | string> {
   const name = file.path.split('/').pop() ?? file.toString();
+  const size = await vscode.workspace.fs.stat(file).then((s) => s.size, () => 0);
   const read = await working(vscode.l10n.t('tcpseq: reading {name}…', { name }), async () => {
     let bytes: Uint8Array;
     try {
@@ -61,7 +62,7 @@ export async function readCaptureFile(file: vscode.Uri): Promise<CaptureRead | s
     if (decompressed.error) return vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: decompressed.error });
     const result = readCapture(decompressed.bytes);
     return { capture: result, connections: splitConnections(result), note: decompressed.note };
-  });
+  }, size * (/\.gz$/i.test(name) ? GZIP_RATIO : 1) > LONG_READ_OCTETS);
   if (typeof read === 'string') return read;
   const { capture, connections } = read;
   if (capture.error && capture.packetCount === 0) return vscode.l10n.t('Cannot import {name}: {reason}', { name, reason: capture.error });
@@ -79,7 +80,8 @@ export async function openConnection(file: vscode.Uri, read: CaptureRead, connec
   const { name } = read;
   const notes = [...read.notes];
   const options = importOptions(file);
-  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true, ...options }));
+  const result = await working(vscode.l10n.t('tcpseq: converting {name}…', { name }), () => convertConnection(connection, { source: name, parse: true, ...options }),
+    connection.packetCount > LONG_CONVERT_PACKETS);
   if (options.limit !== undefined && connection.packetCount > options.limit) {
     notes.push(vscode.l10n.t('only the first {limit} of {count} packets are imported (setting tcpseq.import.limit)', { limit: options.limit, count: connection.packetCount }));
   }
@@ -147,13 +149,23 @@ function importOptions(capture: vscode.Uri): ConvertOptions {
   };
 }
 
+/** From how many octets of capture (about 50,000 packets) reading it is long work. */
+const LONG_READ_OCTETS = 5_000_000;
+/** How much larger a gzip-compressed capture is once decompressed, about. */
+const GZIP_RATIO = 4;
+/** From how many packets converting a connection is long work (half a second or more). */
+const LONG_CONVERT_PACKETS = 50_000;
+
 /**
- * Runs `work` under a notification saying what it does: a capture of a long transfer takes a
- * moment to read and convert. Most of the work is synchronous, so it starts after one turn of the
- * event loop, once the notification can show.
+ * Runs `work` under a progress indicator saying what it does: a notification where the work is
+ * `long` (a capture of a long transfer takes a moment to read and convert), the status bar
+ * otherwise. Most of the work is synchronous, so it starts after one turn of the event loop, once
+ * the indicator can show.
  */
-function working<T>(title: string, work: () => T | Thenable<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
+function working<T>(title: string, work: () => T | Thenable<T>, long: boolean): Thenable<T> {
+  // A small capture takes a blink: the status bar says so, not a notification that flashes.
+  const location = long ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
+  return vscode.window.withProgress({ location, title }, async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     return work();
   });
