@@ -115,6 +115,7 @@ async function runUiTest(file: string): Promise<boolean> {
   const name = path.basename(file, '.ui.js');
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'tcpseq-ui-'));
   let server: CodeServer | undefined;
+  let page: Page | undefined;
   const browser = await launchChromium();
   try {
     const mod = require(file) as { run?: UiTest; locale?: string; prepare?: (workspace: string) => void };
@@ -124,7 +125,8 @@ async function runUiTest(file: string): Promise<boolean> {
     server = await startCodeServer({
       userDataDir: path.join(scratch, 'user-data'), extensionsDir: path.join(scratch, 'extensions'), locale: mod.locale,
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const shown = page;
     // Each step may wait this long (the machine may be busy); the whole test has UI_TIMEOUT_MS.
     page.setDefaultTimeout(45_000);
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -132,20 +134,25 @@ async function runUiTest(file: string): Promise<boolean> {
       workspace,
       resultsDir: RESULTS_DIR,
       server,
-      openFile: (n) => openFile(page, n),
-      runCommand: (t) => runCommand(page, t),
+      openFile: (n) => openFile(shown, n),
+      runCommand: (t) => runCommand(shown, t),
       log: (m) => console.log(`    ${m}`),
     };
     const run = mod.run;
     await withTimeout((async () => {
-      await page.goto(workbenchUrl(server!, { folder: workspace, extensionDevelopmentPath: REPO_ROOT }));
-      await waitForWorkbench(page);
-      await run(page, ctx);
+      await shown.goto(workbenchUrl(server!, { folder: workspace, extensionDevelopmentPath: REPO_ROOT }));
+      await waitForWorkbench(shown);
+      await run(shown, ctx);
     })(), UI_TIMEOUT_MS, `UI test ${name}`);
     console.log(`  ok   ${name}`);
     return true;
   } catch (err) {
     console.log(`  FAIL ${name}: ${(err as Error).stack ?? err}`);
+    // What the workbench showed when it failed: the first thing to look at.
+    const picture = path.join(RESULTS_DIR, `${name}-failure.png`);
+    if (page && await page.screenshot({ path: picture, timeout: 10_000 }).then(() => true, () => false)) {
+      console.log(`       the workbench at the failure: ${picture}`);
+    }
     return false;
   } finally {
     await Promise.race([browser.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
