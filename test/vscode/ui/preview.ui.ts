@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { UiContext } from '../run';
-import { frameWith } from '../workbench';
+import { frameWith, goToLine } from '../workbench';
 
 /** In handshake.tcpseq, `S->C SYN ACK seq=y ack=x+1` is the 10th line (0-based 9). */
 const SYN_ACK_LINE = 9;
@@ -60,9 +60,7 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   }
   // Back in the editor, put the cursor on the SYN line (7): the page highlights its arrow.
   await ctx.runCommand('View: Focus First Editor Group');
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type('7');
-  await page.keyboard.press('Enter');
+  await goToLine(page, 7, 1);
   await frame.waitForSelector('[data-tcpseq-line="6"].tcpseq-highlight', { state: 'attached', timeout: 10_000 });
   await ctx.runCommand('Notifications: Clear All Notifications');
   await page.waitForTimeout(300); // let the last paint settle before the picture
