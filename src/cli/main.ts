@@ -8,9 +8,9 @@ import { runImport } from './import';
 const USAGE = `usage: tcpseq <command> [options]
 
 commands:
-  check FILE...                      check .tcpseq and Markdown files (- reads standard input)
-  render FILE --to mermaid|svg|png   draw the diagram
-  import CAPTURE                     turn a pcap or pcapng capture into a tcpseq document
+  check FILE...                               check .tcpseq and Markdown files (- reads standard input)
+  render FILE --to mermaid|svg|png|markdown   draw the diagram (markdown: every block of the notes)
+  import CAPTURE                              turn a pcap or pcapng capture into a tcpseq document
 
 tcpseq COMMAND --help shows a command's options; tcpseq --version shows the version.
 Exit status: 0 no error, 1 errors found, 2 usage error or unreadable file.`;

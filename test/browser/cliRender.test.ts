@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChromiumRenderer } from '../../src/render/chromium';
 import { REPO, SHARED_EXAMPLES } from '../unit/marks';
 
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -25,6 +26,26 @@ describe('tcpseq render in Chromium', function () {
     assert.match(svg, />✗ line 16: ack should be y\+1: the</);
     assert.match(svg, /SYN at line 15 takes one sequence number</);
     assert.doesNotMatch(svg, /line [1-3][:<\s]/, 'no block-relative line numbers');
+  });
+
+  it('writes Markdown whose mermaid blocks real Mermaid draws: every arrow, and the mistake', async () => {
+    const r = spawnSync(process.execPath, [CLI, 'render', join(SHARED_EXAMPLES, 'notes.md'), '--to', 'markdown'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const blocks = [...r.stdout.matchAll(/^```mermaid\n([\s\S]*?)\n```$/gm)].map((m) => m[1] + '\n');
+    assert.equal(blocks.length, 2);
+    const renderer = await ChromiumRenderer.launch();
+    try {
+      const svgs: string[] = [];
+      for (const source of blocks) {
+        await renderer.render({ source, map: { messages: [], notes: [] } });
+        svgs.push(await renderer.svg());
+      }
+      for (const svg of svgs) assert.equal(svg.match(/class="messageLine[01]"/g)?.length, 3, 'three arrows');
+      assert.match(svgs[1], />✗ line 16: ack should be y\+1: the</);
+      assert.doesNotMatch(svgs[0], /✗/);
+    } finally {
+      await renderer.close();
+    }
   });
 
   it('draws a PNG', () => {
