@@ -81,6 +81,7 @@ export const DIAGNOSTIC_MESSAGES: MessageTable = {
   'ack.below': 'ack should be {expected}: {reason}',
   'var.otherSpace': "{name} numbers {owner}'s octets (bound at line {line}), but this value counts in {sender}'s sequence space: expected {expected}",
   'var.otherSpaceFree': "{name} numbers {owner}'s octets (bound at line {line}), but this value counts in {sender}'s own sequence space",
+  'var.ownIss': "{name} numbers {owner}'s octets (bound at line {line}), but {sender} chooses its own initial sequence number: a new variable, such as {fresh}",
   'var.iss': "{endpoint}'s initial sequence number (ISS)",
   'var.position': 'the sequence number {endpoint} had reached (SND.NXT)',
   'var.ackPosition': "the position in {peer}'s octets that {endpoint} acknowledges (RCV.NXT)",

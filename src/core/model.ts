@@ -6,7 +6,7 @@ import { msg } from './messages';
 import {
   Origin, Variables, ZERO, add, compare, compareFrom, compareTo, numeric, resolve, same, show, unify,
 } from './seqspace';
-import type { SeqVal } from './seqspace';
+import type { SeqVal, Variable } from './seqspace';
 import { ACK_BIT, FIN_BIT, RST_BIT, SYN_BIT, SegmentLine } from './syntax';
 import type { RareFields, SegmentTable } from './syntax';
 import { Connection, Tcb, dropFront } from './tcb';
@@ -56,6 +56,16 @@ interface EventDraft {
 
 /** Shared by every event that has none (most lines change nothing but their own segment). */
 const NONE: never[] = [];
+
+/** Names offered for an endpoint's own ISS, in textbook order (the server's is y). */
+const ISS_NAMES = ['y', 'x', 'z'];
+
+/** `isn2`, `isn3`, ...: the first not in `used`. */
+function freshIsnName(used: ReadonlySet<string>): string {
+  let k = 2;
+  while (used.has(`isn${k}`)) k++;
+  return `isn${k}`;
+}
 
 interface SegmentDraft {
   from: string;
@@ -688,6 +698,12 @@ class Model {
       if (s.state === 'TIME-WAIT') {
         this.report(st.flags.find((t) => t.value === 'SYN')!.range, 'warning', 'reopen-from-time-wait', msg('rule.reopenFromTimeWait', { endpoint: s.endpoint, peer: s.peer }));
       }
+      const other = written ? this.vars.get(st.seqVar ?? '') : undefined;
+      if (other && other.space !== space) {
+        const own = this.ownIssError(st, s, other);
+        this.shown(draft, st, 'seq', own, own);
+        return own;
+      }
       let v: SeqVal | undefined;
       if (written) v = this.evalFree(st, 'seq', space, line, 'var.iss', s.endpoint);
       if (!v) v = { origin: new Origin(space, `ISS_${s.endpoint}`), offset: 0 };
@@ -974,6 +990,23 @@ class Model {
     this.report(range, 'error', 'variable-space', msg(expected ? 'var.otherSpace' : 'var.otherSpaceFree', {
       name: variable, owner, line: (binding?.line ?? 0) + 1, sender, receiver, expected: expected ? show(expected) : '',
     }), fix);
+  }
+
+  /**
+   * A SYN whose seq is written in the peer's numbers (`S->C SYN ACK seq=x+1`, the classic mix-up):
+   * its sender chooses its own ISS. The fix names it with a variable the document does not use yet,
+   * as textbooks name the second ISN (y), and the model goes on with that name, so that later
+   * messages say `y+1` rather than a placeholder.
+   */
+  private ownIssError(st: SegmentLine, s: Tcb, other: Variable): SeqVal {
+    const range = st.seq!.expr!.range;
+    const used = new Set(st.documentNames);
+    for (const v of this.vars.all()) used.add(v.name);
+    const fresh = ISS_NAMES.find((n) => !used.has(n)) ?? freshIsnName(used);
+    this.report(range, 'error', 'variable-space', msg('var.ownIss', {
+      name: other.name, owner: other.space.split('>')[0], line: other.line + 1, sender: s.endpoint, fresh,
+    }), changeFix(range, fresh));
+    return { origin: new Origin(s.space, fresh), offset: 0 };
   }
 
   private recordBinding(name: string, space: string, line: number, st: SegmentLine, which: 'seq' | 'ack', meaning: string, endpoint: string, peer?: string): void {

@@ -346,6 +346,8 @@ export class SegmentLine implements SegmentStatement {
   }
 
   get kind(): 'segment' { return 'segment'; }
+  /** Every endpoint and variable name its document writes (on any segment line). */
+  get documentNames(): readonly string[] { return this.table.names; }
   get line(): number { return this.table.ints[this.row * INTS + I_LINE]; }
   /** Where the statement ends (before trailing spaces and the comment). */
   get end(): number { return this.table.ints[this.row * INTS + I_END]; }

@@ -1,6 +1,7 @@
 // The endpoint model: each state transition, each sending rule, each diagnostic code, the timeline.
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../src/core';
+import { applyFixes, nonOverlappingFixes } from '../../src/core/fixes';
 import type { Analysis, TcpState } from '../../src/core';
 
 const doc = (...lines: string[]) => lines.join('\n');
@@ -185,6 +186,27 @@ describe('model', () => {
       const a = expectCodes(doc('C->S SYN seq=x', 'S->C SYN ACK seq=y ack=x+1', 'C->S ACK seq=x+1 ack=y+1', 'S->C ACK seq=x+1 ack=x+1'),
         ['4:error:variable-space']);
       assert.equal(a.diagnostics[0].fix!.newText, 'y+1');
+    });
+
+    it("the server's SYN written as the client's seq + 1: the server chooses its own ISN, named y", () => {
+      const text = doc('C->S SYN seq=x', 'S->C SYN ACK seq=x+1 ack=x+1', 'C->S ACK seq=x+1 ack=x+2');
+      const a = expectCodes(text, ['2:error:variable-space', '3:error:variable-space']);
+      assert.equal(a.diagnostics[0].message,
+        "x numbers C's octets (bound at line 1), but S chooses its own initial sequence number: a new variable, such as y");
+      assert.equal(a.diagnostics[0].fix!.newText, 'y');
+      // The model goes on with y, so the next line expects y+1, not a placeholder.
+      assert.match(a.diagnostics[1].message, /expected y\+1$/);
+      assert.equal(a.diagnostics[1].fix!.newText, 'y+1');
+      // Both fixes together give the textbook handshake.
+      assert.equal(applyFixes(text, nonOverlappingFixes(a.diagnostics)), doc(...HANDSHAKE));
+      expectCodes(doc(...HANDSHAKE), []);
+    });
+
+    it('offers a name the document does not use yet for that ISN', () => {
+      const a = analyze(doc('C->S SYN seq=y', 'S->C SYN ACK seq=y+1 ack=y+1'));
+      assert.equal(a.diagnostics[0].fix!.newText, 'x');
+      const b = analyze(doc('C->S SYN seq=x', 'S->C SYN ACK seq=x ack=x+1', 'C->S FIN ACK seq=z ack=y+1'));
+      assert.equal(b.diagnostics[0].fix!.newText, 'isn2', 'x, y and z are written in the document');
     });
 
     it('a variable is bound at first use to what its position requires', () => {
