@@ -24,6 +24,8 @@ export const DIAGNOSTIC_MESSAGES: MessageTable = {
   'syntax.expectedArrow': "expected an arrow (`->`, `~>` or `-x`) after the sender, not '{found}'",
   'syntax.expectedReceiver': 'expected the receiving endpoint after the arrow',
   'syntax.unexpected': "unexpected '{found}': expected flags (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR) and fields (seq=, ack=, len=, win=, mss=, wscale=, sackok, old)",
+  'syntax.flagSet': '{written} sets the {flag} flag: write {flag}',
+  'syntax.flagUnset': '{written} means the {flag} flag is not set: leave it out',
   'syntax.unknownField': "unknown field '{found}=': the fields are seq=, ack=, len=, win=, mss= and wscale=",
   'syntax.unknownWord': "'{found}' is not a flag or a field: flags are SYN ACK FIN RST PSH URG ECE CWR; fields seq= ack= len= win= mss= wscale= sackok old (a label goes after ` : `)",
   'syntax.expectedNumber': 'expected a number after `{field}=`',

@@ -599,6 +599,10 @@ class LineParser implements SegmentPlaces {
       let j = wEnd;
       while (j < bodyEnd && isSpace(body.charCodeAt(j))) j++;
       if (body.charCodeAt(j) === 61 /* = */) {
+        if (word >= 0 && word < 8) {
+          const end = this.flagValue(word, wStart, wEnd, j + 1, bodyEnd);
+          if (end > 0) { i = end; continue; }
+        }
         const fw = fieldWord(word);
         if (fw < WORD_SEQ || fw > WORD_WSCALE) {
           this.fail(wStart, wEnd, 'syntax.unknownField', { found: quoted(body.slice(wStart, wEnd)) });
@@ -653,6 +657,45 @@ class LineParser implements SegmentPlaces {
       this.fail(wStart, we, 'syntax.unknownWord', { found: quoted(body.slice(wStart, we)) });
     }
     return this.table.add(this.index, this.line, this.base);
+  }
+
+  /**
+   * The textbook's `SYN=1, ACK=1, seq=y, ack=x+1`: a flag written with the value of its bit. `=1`
+   * sets the flag, `=0` leaves it out; either is a warning whose fix writes the line the tcpseq way.
+   * `ACK=1` is read so only beside another `ack=` or another flag written so: alone, `ack=1` is the
+   * acknowledgment number.
+   * Returns where the notation ends, or 0 when `word=` is not it.
+   */
+  private flagValue(word: number, wStart: number, wEnd: number, from: number, limit: number): number {
+    const body = this.text;
+    let v = from;
+    while (v < limit && isSpace(body.charCodeAt(v))) v++;
+    const digit = body.charCodeAt(v);
+    if ((digit !== 48 && digit !== 49) /* 0 1 */ || (v + 1 < limit && !isFlagSeparator(body.charCodeAt(v + 1)))) return 0;
+    const end = v + 1;
+    if (word === WORD_ACK_FLAG && !this.table.scratch.ackWritten && !/\back\s*=/i.test(body.slice(end, limit)) &&
+      !/\b(?:syn|fin|rst|psh|urg|ece|cwr)\s*=\s*[01](?![^\s,|])/i.test(body.slice(this.receiverEnd, limit))) return 0;
+    const seg = this.table.scratch;
+    const flag = FLAGS[word];
+    const written = body.slice(wStart, end);
+    if (digit === 49) {
+      if (seg.flagBits & (1 << word)) {
+        this.report(wStart, end, 'error', 'duplicate-flag', 'syntax.duplicateFlag', { flag });
+      } else {
+        seg.addFlag(word);
+      }
+      if (this.flagsStart < 0) this.flagsStart = wStart;
+      this.flagsEnd = wEnd;
+      this.report(wStart, end, 'warning', 'flag-value', 'syntax.flagSet', { written: quoted(written), flag },
+        { range: this.range(wStart, end), newText: flag, title: `Change to ${flag}`, titleMessage: msg('fix.changeTo', { value: flag }) });
+    } else {
+      // Removed with the separators after it, so that `ACK=0, seq=x` becomes `seq=x`.
+      let after = end;
+      while (after < limit && isFlagSeparator(body.charCodeAt(after))) after++;
+      this.report(wStart, end, 'warning', 'flag-value', 'syntax.flagUnset', { written: quoted(written), flag },
+        { range: this.range(wStart, after), newText: '', title: 'Remove', titleMessage: msg('fix.remove') });
+    }
+    return end;
   }
 
   /** The variable and offset of the expression `expr` read last. */
@@ -780,6 +823,14 @@ function wordCase(word: string): WordCase {
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0xfeff;
 }
+
+/** What may follow the textbook's `SYN=1`: a space, a comma or a bar. */
+function isFlagSeparator(c: number): boolean {
+  return isSpace(c) || c === 44 /* , */ || c === 124 /* | */;
+}
+
+/** The ACK flag's word (`ACK=1` may be the flag; `ack=` is also a field). */
+const WORD_ACK_FLAG = FLAGS.indexOf('ACK');
 
 function wordEndIn(s: string, from: number, limit: number): number {
   let i = from;

@@ -202,6 +202,22 @@ describe('model', () => {
       expectCodes(doc(...HANDSHAKE), []);
     });
 
+    it("checks the textbook's handshake and teardown written with SYN=1, ACK=1, and Fix all writes them the tcpseq way", () => {
+      const text = doc(
+        'C->S SYN=1, seq=x', 'S->C SYN=1, ACK=1, seq=y, ack=x+1', 'C->S ACK=1, seq=x+1, ack=y+1',
+        'C->S FIN=1, seq=u', 'S->C ACK=1, seq=v, ack=u+1', 'S->C FIN=1, ACK=1, seq=w, ack=u+1', 'C->S ACK=1, seq=u+1, ack=w+1');
+      const a = expectCodes(text, [
+        '1:warning:flag-value', '2:warning:flag-value', '2:warning:flag-value', '3:warning:flag-value',
+        '4:warning:flag-value', '4:warning:missing-ack-flag', '5:warning:flag-value', '6:warning:flag-value',
+        '6:warning:flag-value', '7:warning:flag-value']);
+      assert.equal(finalState(a, 'C'), 'TIME-WAIT');
+      assert.equal(finalState(a, 'S'), 'CLOSED');
+      let fixed = text;
+      for (let pass = 0; pass < 3; pass++) fixed = applyFixes(fixed, nonOverlappingFixes(analyze(fixed).diagnostics));
+      expectCodes(fixed, []);
+      assert.doesNotMatch(fixed, /=1/);
+    });
+
     it('offers a name the document does not use yet for that ISN', () => {
       const a = analyze(doc('C->S SYN seq=y', 'S->C SYN ACK seq=y+1 ack=y+1'));
       assert.equal(a.diagnostics[0].fix!.newText, 'x');

@@ -126,6 +126,40 @@ describe('parser', () => {
     });
   });
 
+  describe("the textbook's flags as bits (SYN=1, ACK=1)", () => {
+    it('reads FLAG=1 as the flag, with a warning whose fix writes the flag', () => {
+      const line = 'S->C SYN=1, ACK=1, seq=y, ack=x+1';
+      const p = parse(line);
+      assert.deepEqual(p.diagnostics.map((d) => [d.severity, d.code, d.message, cut(line, d.range), d.fix?.newText]), [
+        ['warning', 'flag-value', 'SYN=1 sets the SYN flag: write SYN', 'SYN=1', 'SYN'],
+        ['warning', 'flag-value', 'ACK=1 sets the ACK flag: write ACK', 'ACK=1', 'ACK'],
+      ]);
+      const s = p.statements[0] as SegmentStatement;
+      assert.deepEqual(s.flags.map((f) => [f.value, cut(line, f.range)]), [['SYN', 'SYN'], ['ACK', 'ACK']]);
+      assert.equal(cut(line, s.ack!.range), 'ack=x+1');
+      assert.equal(cut(line, s.seq!.range), 'seq=y');
+    });
+
+    it('reads FLAG=0 as no flag, and its fix removes it with its separator', () => {
+      const line = 'C->S SYN=1, ACK=0, seq=x';
+      const p = parse(line);
+      const zero = p.diagnostics[1];
+      assert.equal(zero.message, 'ACK=0 means the ACK flag is not set: leave it out');
+      assert.equal(cut(line, zero.range), 'ACK=0');
+      assert.deepEqual([cut(line, zero.fix!.range), zero.fix!.newText], ['ACK=0, ', '']);
+      assert.deepEqual((p.statements[0] as SegmentStatement).flags.map((f) => f.value), ['SYN']);
+    });
+
+    it('leaves ack=1 the acknowledgment number where the line has no other ack=, and other values alone', () => {
+      const alone = parse('C->S ACK=1 seq=x+1');
+      assert.deepEqual(alone.diagnostics.map((d) => d.code), []);
+      const s = alone.statements[0] as SegmentStatement;
+      assert.deepEqual([s.flags.length, s.ack!.expr!.offset], [0, 1], 'no flag; ack=1');
+      assert.equal(syntaxError('C->S SYN=10 seq=x').code, 'syntax');
+      assert.equal(syntaxError('C->S SYN=1x seq=x').code, 'syntax');
+    });
+  });
+
   describe('other statements', () => {
     it('title, participant, par/end, notes', () => {
       assert.deepEqual((one('title Four-way teardown') as { text: { value: string } }).text.value, 'Four-way teardown');
