@@ -24,6 +24,7 @@ export const DIAGNOSTIC_MESSAGES: MessageTable = {
   'syntax.expectedArrow': "expected an arrow (`->`, `~>` or `-x`) after the sender, not '{found}'",
   'syntax.expectedReceiver': 'expected the receiving endpoint after the arrow',
   'syntax.unexpected': "unexpected '{found}': expected flags (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR) and fields (seq=, ack=, len=, win=, mss=, wscale=, sackok, old)",
+  'syntax.fullWidth': "'{written}' is full-width punctuation: write '{ascii}'",
   'syntax.flagSet': '{written} sets the {flag} flag: write {flag}',
   'syntax.flagUnset': '{written} means the {flag} flag is not set: leave it out',
   'syntax.unknownField': "unknown field '{found}=': the fields are seq=, ack=, len=, win=, mss= and wscale=",

@@ -276,6 +276,8 @@ class LineParser implements SegmentPlaces {
   private nextHash = -1;
   private nextQuote = -1;
   private nextColon = -1;
+  /** The next full-width colon (U+FF1A), which Chinese input methods type for ':'. */
+  private nextWideColon = -1;
   end = 0;
   start = 0;
   senderEnd = 0;
@@ -302,7 +304,7 @@ class LineParser implements SegmentPlaces {
   /** Starts reading `text` (the searches for `#`, `"` and `:` start again). */
   begin(text: string): void {
     this.text = text;
-    this.nextHash = this.nextQuote = this.nextColon = -1;
+    this.nextHash = this.nextQuote = this.nextColon = this.nextWideColon = -1;
   }
 
   /**
@@ -360,7 +362,12 @@ class LineParser implements SegmentPlaces {
       this.nextColon = this.text.indexOf(':', from);
       if (this.nextColon < 0) this.nextColon = this.text.length;
     }
-    return this.nextColon < limit ? this.nextColon : limit;
+    if (this.nextWideColon < from) {
+      this.nextWideColon = this.text.indexOf(WIDE_COLON, from);
+      if (this.nextWideColon < 0) this.nextWideColon = this.text.length;
+    }
+    const colon = this.nextColon < this.nextWideColon ? this.nextColon : this.nextWideColon;
+    return colon < limit ? colon : limit;
   }
 
   private range(start: number, end: number): Range {
@@ -571,7 +578,9 @@ class LineParser implements SegmentPlaces {
     this.pos = toEnd;
     this.skipSpaces();
     // Mermaid's `C->S: SYN` form.
-    if (body.charCodeAt(this.pos) === 58 /* : */) {
+    const afterReceiver = body.charCodeAt(this.pos);
+    if (afterReceiver === 58 /* : */ || afterReceiver === WIDE_COLON_CODE) {
+      if (afterReceiver === WIDE_COLON_CODE) this.fullWidth(this.pos, ':');
       this.pos++;
       this.skipSpaces();
     }
@@ -588,6 +597,7 @@ class LineParser implements SegmentPlaces {
       const c = body.charCodeAt(i);
       // Flag separators and spaces.
       if (isSpace(c) || c === 44 || c === 43 || c === 124 || c === 45) { i++; continue; }
+      if (c === WIDE_COMMA_CODE) { this.fullWidth(i, ','); i++; continue; }
       const wStart = i;
       const wEnd = identEnd(body, i, bodyEnd);
       if (wEnd === i) {
@@ -656,6 +666,8 @@ class LineParser implements SegmentPlaces {
       const we = wordEndIn(body, wStart, bodyEnd);
       this.fail(wStart, we, 'syntax.unknownWord', { found: quoted(body.slice(wStart, we)) });
     }
+    // (Said after the line's other warnings, in the order of the line.)
+    if (bodyEnd < this.end && body.charCodeAt(bodyEnd) === WIDE_COLON_CODE) this.fullWidth(bodyEnd, ':');
     return this.table.add(this.index, this.line, this.base);
   }
 
@@ -674,7 +686,7 @@ class LineParser implements SegmentPlaces {
     if ((digit !== 48 && digit !== 49) /* 0 1 */ || (v + 1 < limit && !isFlagSeparator(body.charCodeAt(v + 1)))) return 0;
     const end = v + 1;
     if (word === WORD_ACK_FLAG && !this.table.scratch.ackWritten && !/\back\s*=/i.test(body.slice(end, limit)) &&
-      !/\b(?:syn|fin|rst|psh|urg|ece|cwr)\s*=\s*[01](?![^\s,|])/i.test(body.slice(this.receiverEnd, limit))) return 0;
+      !/\b(?:syn|fin|rst|psh|urg|ece|cwr)\s*=\s*[01](?![^\s,|\uff0c])/i.test(body.slice(this.receiverEnd, limit))) return 0;
     const seg = this.table.scratch;
     const flag = FLAGS[word];
     const written = body.slice(wStart, end);
@@ -696,6 +708,15 @@ class LineParser implements SegmentPlaces {
         { range: this.range(wStart, after), newText: '', title: 'Remove', titleMessage: msg('fix.remove') });
     }
     return end;
+  }
+
+  /**
+   * A full-width comma or colon, as a Chinese input method types them: read as `,` or `:`, with a
+   * warning whose fix writes the ASCII one.
+   */
+  private fullWidth(at: number, ascii: string): void {
+    this.report(at, at + 1, 'warning', 'full-width-punctuation', 'syntax.fullWidth', { written: this.text[at], ascii },
+      { range: this.range(at, at + 1), newText: ascii, title: `Change to ${ascii}`, titleMessage: msg('fix.changeTo', { value: ascii }) });
   }
 
   /** The variable and offset of the expression `expr` read last. */
@@ -824,10 +845,15 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 0xa0 || c === 0xfeff;
 }
 
-/** What may follow the textbook's `SYN=1`: a space, a comma or a bar. */
+/** What may follow the textbook's `SYN=1`: a space, a comma (also full-width) or a bar. */
 function isFlagSeparator(c: number): boolean {
-  return isSpace(c) || c === 44 /* , */ || c === 124 /* | */;
+  return isSpace(c) || c === 44 /* , */ || c === 124 /* | */ || c === WIDE_COMMA_CODE;
 }
+
+/** Full-width punctuation (U+FF0C, U+FF1A), read as `,` and `:`. */
+export const WIDE_COLON = '\uff1a';
+const WIDE_COLON_CODE = 0xff1a;
+const WIDE_COMMA_CODE = 0xff0c;
 
 /** The ACK flag's word (`ACK=1` may be the flag; `ack=` is also a field). */
 const WORD_ACK_FLAG = FLAGS.indexOf('ACK');

@@ -432,7 +432,8 @@ export class SegmentLine implements SegmentStatement {
     const out: Token<Flag>[] = [];
     const seen = new Set<number>();
     const text = this.text;
-    const limit = this.labelStart >= 0 ? text.lastIndexOf(':', this.labelStart) : this.end;
+    // The label's colon: ':' or the full-width one (U+FF1A), whichever comes last before the label.
+    const limit = this.labelStart >= 0 ? Math.max(text.lastIndexOf(':', this.labelStart), text.lastIndexOf('\uff1a', this.labelStart)) : this.end;
     let i = this.places.receiverEnd;
     while (i < limit && out.length < this.flagCount) {
       const c = text.charCodeAt(i);

@@ -160,6 +160,29 @@ describe('parser', () => {
     });
   });
 
+  describe('full-width punctuation, as Chinese input methods type it', () => {
+    it("reads '，' between flags and fields and '：' before a label or after the receiver, each with a warning and its fix", () => {
+      const line = 'S->C：SYN=1，ACK=1，seq=y，ack=x+1：第二次握手：同意';
+      const p = parse(line);
+      const wide = p.diagnostics.filter((d) => d.code === 'full-width-punctuation');
+      assert.deepEqual(wide.map((d) => [d.severity, cut(line, d.range), d.fix!.newText]), [
+        ['warning', '：', ':'], ['warning', '，', ','], ['warning', '，', ','], ['warning', '，', ','], ['warning', '：', ':'],
+      ]);
+      assert.equal(wide[1].message, "'，' is full-width punctuation: write ','");
+      assert.deepEqual(p.diagnostics.filter((d) => d.code === 'flag-value').map((d) => cut(line, d.range)), ['SYN=1', 'ACK=1']);
+      const s = p.statements[0] as SegmentStatement;
+      assert.deepEqual(s.flags.map((f) => [f.value, cut(line, f.range)]), [['SYN', 'SYN'], ['ACK', 'ACK']]);
+      assert.equal(cut(line, s.seq!.range), 'seq=y');
+      assert.equal(cut(line, s.ack!.range), 'ack=x+1');
+      assert.equal(s.label!.value, '第二次握手：同意', 'a full-width colon inside the label stays in it');
+    });
+
+    it('leaves full-width punctuation inside an ASCII label alone', () => {
+      const line = 'C->S SYN seq=x : 第一次，客户端：发起';
+      assert.equal(seg(line).label!.value, '第一次，客户端：发起');
+    });
+  });
+
   describe('other statements', () => {
     it('title, participant, par/end, notes', () => {
       assert.deepEqual((one('title Four-way teardown') as { text: { value: string } }).text.value, 'Four-way teardown');
