@@ -196,6 +196,27 @@ describe('diagnostics', () => {
       ours(document.uri).every((d) => d.severity !== vscode.DiagnosticSeverity.Error));
   });
 
+  it("writes a Markdown note's textbook notation (SYN=1，ACK=1，：) the tcpseq way with Fix all", async () => {
+    const text = '# 三次握手\n\n```tcpseq\nC->S SYN=1，seq=x\nS->C SYN=1，ACK=1，seq=y，ack=x+1\nC->S ACK=1，seq=x+1，ack=y+1：第三次\n```\n';
+    const document = await openUntitled(text, 'markdown');
+    await waitFor('11 warnings', () => ours(document.uri).length === 11);
+    const found = ours(document.uri);
+    assert.ok(found.every((d) => d.severity === vscode.DiagnosticSeverity.Warning), found.map((d) => d.message).join('; '));
+    const first = found.find((d) => d.range.start.line === 3 && d.code === 'flag-value');
+    assert.deepStrictEqual(first && [first.range.start.character, first.range.end.character, first.message], [5, 10, 'SYN=1 sets the SYN flag: write SYN']);
+    for (let pass = 0; pass < 3 && ours(document.uri).length > 0; pass++) {
+      const actions = await codeActions(document.uri, new vscode.Range(0, 0, document.lineCount, 0), FIX_ALL);
+      const fixAll = actions.find((a) => a.kind?.value === FIX_ALL);
+      assert.ok(fixAll?.edit, `a ${FIX_ALL} action, got ${actions.map((a) => a.title).join(', ') || 'none'}`);
+      const left = ours(document.uri).length;
+      assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+      await waitFor('the diagnostics of the fixed text', () => ours(document.uri).length < left);
+    }
+    await waitFor('no warning left', () => ours(document.uri).length === 0);
+    assert.deepStrictEqual([3, 4, 5].map((l) => document.lineAt(l).text),
+      ['C->S SYN,seq=x', 'S->C SYN,ACK,seq=y,ack=x+1', 'C->S ACK,seq=x+1,ack=y+1:第三次']);
+  });
+
   it('checks as the text changes, without saving', async () => {
     const document = await openUntitled('C->S SYN seq=x\nS->C SYN ACK seq=y ack=x+1\nC->S ACK seq=x+1 ack=y+1\n');
     assert.deepStrictEqual(ours(document.uri).map((d) => d.message), []);
