@@ -2,7 +2,7 @@
 // syntax diagnostic and is left out; it never hides the lines after it.
 import { msg, quoted, renderMessage } from './messages';
 import {
-  FIELD_NAME, LineRange, SegmentTable, fieldWord, segmentPlaces, LineToken, SegmentLine, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
+  FIELD_NAME, LineRange, SegmentTable, fieldWord, segmentPlaces, LineToken, SegmentLine, WIDE_COLON, WORD_OLD, WORD_SACKOK, WORD_SEQ, WORD_WSCALE, plainRange, wordAt,
 } from './syntax';
 import { FLAGS, TCP_STATES } from './types';
 import type { SegmentPlaces } from './syntax';
@@ -538,9 +538,7 @@ class LineParser implements SegmentPlaces {
     const range = this.range(start, this.end);
     if (!resolved) {
       const suggestion = closestState(written);
-      const fix: Fix | undefined = suggestion
-        ? { range: stateToken.range, newText: suggestion, title: `Change to ${suggestion}`, titleMessage: msg('fix.changeTo', { value: suggestion }) }
-        : undefined;
+      const fix = suggestion ? changeTo(stateToken.range, suggestion) : undefined;
       this.report(sStart, sEnd, 'error', 'unknown-state', suggestion ? 'state.unknownSuggest' : 'state.unknown', { written: quoted(written), suggestion: suggestion ?? '' }, fix);
       return { kind: 'state', range, endpoint, stateToken };
     }
@@ -685,9 +683,9 @@ class LineParser implements SegmentPlaces {
     const digit = body.charCodeAt(v);
     if ((digit !== 48 && digit !== 49) /* 0 1 */ || (v + 1 < limit && !isFlagSeparator(body.charCodeAt(v + 1)))) return 0;
     const end = v + 1;
-    if (word === WORD_ACK_FLAG && !this.table.scratch.ackWritten && !/\back\s*=/i.test(body.slice(end, limit)) &&
-      !/\b(?:syn|fin|rst|psh|urg|ece|cwr)\s*=\s*[01](?![^\s,|\uff0c])/i.test(body.slice(this.receiverEnd, limit))) return 0;
     const seg = this.table.scratch;
+    if (word === WORD_ACK_FLAG && !seg.ackWritten && !/\back\s*=/i.test(body.slice(end, limit)) &&
+      !/\b(?:syn|fin|rst|psh|urg|ece|cwr)\s*=\s*[01](?![^\s,|\uff0c])/i.test(body.slice(this.receiverEnd, limit))) return 0;
     const flag = FLAGS[word];
     const written = body.slice(wStart, end);
     if (digit === 49) {
@@ -698,8 +696,7 @@ class LineParser implements SegmentPlaces {
       }
       if (this.flagsStart < 0) this.flagsStart = wStart;
       this.flagsEnd = wEnd;
-      this.report(wStart, end, 'warning', 'flag-value', 'syntax.flagSet', { written: quoted(written), flag },
-        { range: this.range(wStart, end), newText: flag, title: `Change to ${flag}`, titleMessage: msg('fix.changeTo', { value: flag }) });
+      this.report(wStart, end, 'warning', 'flag-value', 'syntax.flagSet', { written: quoted(written), flag }, changeTo(this.range(wStart, end), flag));
     } else {
       // Removed with the separators after it, so that `ACK=0, seq=x` becomes `seq=x`.
       let after = end;
@@ -715,8 +712,7 @@ class LineParser implements SegmentPlaces {
    * warning whose fix writes the ASCII one.
    */
   private fullWidth(at: number, ascii: string): void {
-    this.report(at, at + 1, 'warning', 'full-width-punctuation', 'syntax.fullWidth', { written: this.text[at], ascii },
-      { range: this.range(at, at + 1), newText: ascii, title: `Change to ${ascii}`, titleMessage: msg('fix.changeTo', { value: ascii }) });
+    this.report(at, at + 1, 'warning', 'full-width-punctuation', 'syntax.fullWidth', { written: this.text[at], ascii }, changeTo(this.range(at, at + 1), ascii));
   }
 
   /** The variable and offset of the expression `expr` read last. */
@@ -851,9 +847,13 @@ function isFlagSeparator(c: number): boolean {
 }
 
 /** Full-width punctuation (U+FF0C, U+FF1A), read as `,` and `:`. */
-export const WIDE_COLON = '\uff1a';
-const WIDE_COLON_CODE = 0xff1a;
+const WIDE_COLON_CODE = WIDE_COLON.charCodeAt(0);
 const WIDE_COMMA_CODE = 0xff0c;
+
+/** The quick fix that writes `value` over `range`. */
+function changeTo(range: Range, value: string): Fix {
+  return { range, newText: value, title: `Change to ${value}`, titleMessage: msg('fix.changeTo', { value }) };
+}
 
 /** The ACK flag's word (`ACK=1` may be the flag; `ack=` is also a field). */
 const WORD_ACK_FLAG = FLAGS.indexOf('ACK');

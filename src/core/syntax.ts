@@ -82,6 +82,9 @@ export const ACK_BIT = 1 << FLAGS.indexOf('ACK');
 export const FIN_BIT = 1 << FLAGS.indexOf('FIN');
 export const RST_BIT = 1 << FLAGS.indexOf('RST');
 
+/** The full-width colon (U+FF1A) that Chinese input methods type for ':'; it may start a label. */
+export const WIDE_COLON = '\uff1a';
+
 /** flagOrder's place for the flag written k-th (16^k). */
 const FLAG_PLACE = [1, 16, 256, 4096, 65536, 1048576, 16777216, 268435456];
 
@@ -433,7 +436,7 @@ export class SegmentLine implements SegmentStatement {
     const seen = new Set<number>();
     const text = this.text;
     // The label's colon: ':' or the full-width one (U+FF1A), whichever comes last before the label.
-    const limit = this.labelStart >= 0 ? Math.max(text.lastIndexOf(':', this.labelStart), text.lastIndexOf('\uff1a', this.labelStart)) : this.end;
+    const limit = this.labelStart >= 0 ? Math.max(text.lastIndexOf(':', this.labelStart), text.lastIndexOf(WIDE_COLON, this.labelStart)) : this.end;
     let i = this.places.receiverEnd;
     while (i < limit && out.length < this.flagCount) {
       const c = text.charCodeAt(i);
