@@ -455,7 +455,9 @@ class LineParser implements SegmentPlaces {
     }
     this.skipSpaces();
     // `ID: STATE`
-    if (this.text.charCodeAt(this.pos) === 58 /* : */) {
+    const colon = this.text.charCodeAt(this.pos);
+    if (colon === 58 /* : */ || colon === WIDE_COLON_CODE) {
+      if (colon === WIDE_COLON_CODE) this.fullWidth(this.pos, ':');
       this.pos++;
       this.skipSpaces();
       return this.stateLine(this.token(this.text.slice(start, firstEnd), start, firstEnd), start);
@@ -500,7 +502,9 @@ class LineParser implements SegmentPlaces {
       }
       break;
     }
-    if (this.text.charCodeAt(this.pos) !== 58 /* : */) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.noteColon');
+    const colon = this.text.charCodeAt(this.pos);
+    if (colon !== 58 /* : */ && colon !== WIDE_COLON_CODE) this.fail(this.pos, this.wordEnd(this.pos), 'syntax.noteColon');
+    if (colon === WIDE_COLON_CODE) this.fullWidth(this.pos, ':');
     this.pos++;
     this.skipSpaces();
     return { kind: 'note', range: lineRange, placement, endpoints, text: this.rest() };

@@ -177,6 +177,15 @@ describe('parser', () => {
       assert.equal(s.label!.value, '第二次握手：同意', 'a full-width colon inside the label stays in it');
     });
 
+    it("reads '：' in a state line and a note too", () => {
+      const state = parse('C：SYN-SENT');
+      assert.deepEqual(state.diagnostics.map((d) => [d.code, d.range.start.character, d.fix!.newText]), [['full-width-punctuation', 1, ':']]);
+      assert.deepEqual(state.statements.map((st) => st.kind === 'state' && st.state), ['SYN-SENT']);
+      const note = parse('note over C,S：数据传送');
+      assert.deepEqual(note.diagnostics.map((d) => d.code), ['full-width-punctuation']);
+      assert.equal(note.statements[0].kind === 'note' && note.statements[0].text.value, '数据传送');
+    });
+
     it('leaves full-width punctuation inside an ASCII label alone', () => {
       const line = 'C->S SYN seq=x : 第一次，客户端：发起';
       assert.equal(seg(line).label!.value, '第一次，客户端：发起');
