@@ -3,27 +3,59 @@
 import * as vscode from 'vscode';
 import { PREVIEW_VIEW_TYPE, PreviewPanel } from './previewPanel';
 import type { PreviewPanelState } from './previewPanel';
+import { MARKDOWN_LANGUAGE, TCPSEQ_LANGUAGE, getMarkdownAnalysis } from './analysisCache';
 import { registerExportCommands } from './export';
-import { MAX_SEGMENTS_SETTING } from './previewSource';
+import { MAX_SEGMENTS_SETTING, hasTcpseqBlock } from './previewSource';
 
-const LANGUAGE_ID = 'tcpseq';
 /** The document shown last, for a restored panel whose page kept no state. */
 const LAST_DOCUMENT_KEY = 'tcpseq.preview.lastDocument';
 
 /** The preview panel, its commands and exports. */
 export function registerPreview(context: vscode.ExtensionContext): void {
   const manager = new PreviewManager(context);
+  const lenses = new BlockLenses();
   context.subscriptions.push(
     manager,
-    vscode.commands.registerCommand('tcpseq.openPreviewToSide', (uri?: vscode.Uri) =>
-      manager.open(uri, vscode.ViewColumn.Beside)),
-    vscode.commands.registerCommand('tcpseq.openPreview', (uri?: vscode.Uri) =>
-      manager.open(uri, vscode.ViewColumn.Active)),
+    lenses,
+    // `line`: a Markdown block's line, from the "Preview diagram" lens above it.
+    vscode.commands.registerCommand('tcpseq.openPreviewToSide', (uri?: vscode.Uri, line?: number) =>
+      manager.open(uri, vscode.ViewColumn.Beside, line)),
+    vscode.commands.registerCommand('tcpseq.openPreview', (uri?: vscode.Uri, line?: number) =>
+      manager.open(uri, vscode.ViewColumn.Active, line)),
+    vscode.languages.registerCodeLensProvider({ language: MARKDOWN_LANGUAGE }, lenses),
     // Not in the command palette: lets the tests see what the panels were sent and drew.
     vscode.commands.registerCommand('tcpseq.preview.inspect', () => manager.inspect()),
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, manager),
   );
   registerExportCommands(context, manager);
+}
+
+/** Documents the preview draws: tcpseq documents, and Markdown notes with a tcpseq block (the block at the cursor). */
+function previewable(document: vscode.TextDocument): boolean {
+  return document.languageId === TCPSEQ_LANGUAGE || (document.languageId === MARKDOWN_LANGUAGE && hasTcpseqBlock(document));
+}
+
+/** "Preview diagram" above each tcpseq block of Markdown notes (the tcpseq.markdown.previewCodeLens setting). */
+class BlockLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('tcpseq.markdown.previewCodeLens')) this.changed.fire();
+  });
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.getConfiguration('tcpseq.markdown', document).get<boolean>('previewCodeLens', true)) return [];
+    return getMarkdownAnalysis(document).map(({ block }) => new vscode.CodeLens(new vscode.Range(block.fenceLine, 0, block.fenceLine, 0), {
+      title: vscode.l10n.t('Preview diagram'),
+      command: 'tcpseq.openPreviewToSide',
+      arguments: [document.uri, block.startLine],
+    }));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
 }
 
 /** Whether one panel follows the active tcpseq editor (else: one panel per document). */
@@ -52,12 +84,19 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     );
   }
 
-  /** Opens (or reveals) the preview of `uri`, or of the active tcpseq editor. */
-  async open(uri: vscode.Uri | undefined, column: vscode.ViewColumn): Promise<void> {
+  /**
+   * Opens (or reveals) the preview of `uri`, or of the active tcpseq editor. With `line`, the cursor
+   * goes there first: in Markdown notes, the block at the cursor is the one drawn.
+   */
+  async open(uri: vscode.Uri | undefined, column: vscode.ViewColumn, line?: number): Promise<void> {
     const document = await this.targetDocument(uri);
     if (!document) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('tcpseq: open a .tcpseq file to preview its diagram.'));
+      void vscode.window.showInformationMessage(vscode.l10n.t('tcpseq: open a .tcpseq file (or Markdown notes with a tcpseq block) to preview its diagram.'));
       return;
+    }
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    if (editor && typeof line === 'number' && line >= 0 && line < document.lineCount) {
+      editor.selection = new vscode.Selection(line, 0, line, 0);
     }
     this.show(document, column, column === vscode.ViewColumn.Beside);
   }
@@ -69,13 +108,16 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
     return this.show(document, vscode.ViewColumn.Beside, true);
   }
 
-  /** The document a command without arguments is about: the active tcpseq editor's, else the active panel's. */
+  /**
+   * The document a command without arguments is about: the active editor's (a tcpseq document or
+   * Markdown notes with a tcpseq block), else the active panel's.
+   */
   activeDocument(): vscode.TextDocument | undefined {
     const editor = vscode.window.activeTextEditor;
-    if (editor?.document.languageId === LANGUAGE_ID) return editor.document;
+    if (editor && previewable(editor.document)) return editor.document;
     const active = [...this.panels].find((p) => p.panel.active);
     if (active) return active.document;
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === LANGUAGE_ID);
+    const visible = vscode.window.visibleTextEditors.find((e) => previewable(e.document));
     return visible?.document;
   }
 
@@ -138,7 +180,7 @@ export class PreviewManager implements vscode.Disposable, vscode.WebviewPanelSer
   }
 
   private follow(editor: vscode.TextEditor | undefined): void {
-    if (!editor || editor.document.languageId !== LANGUAGE_ID || !followsActiveEditor()) return;
+    if (!editor || !previewable(editor.document) || !followsActiveEditor()) return;
     const panel = [...this.panels][0];
     if (!panel || panel.document === editor.document) return;
     panel.setDocument(editor.document);

@@ -1,10 +1,10 @@
 // What the preview draws for a document: its checked timeline turned into Mermaid source.
 import * as vscode from 'vscode';
 import { analyze } from '../core';
-import type { Analysis } from '../core';
+import type { Analysis, MarkdownBlockAnalysis } from '../core';
 import { DEFAULT_MAX_SEGMENTS, timelineToMermaid } from '../render/mermaid';
 import type { DiagramSource } from '../../webview/protocol';
-import { getAnalysis } from './analysisCache';
+import { MARKDOWN_LANGUAGE, getAnalysis, getMarkdownAnalysis } from './analysisCache';
 import { localizer } from './l10n';
 
 /** The document's analysis: the one the diagnostics made for this version when there is one. */
@@ -21,12 +21,38 @@ export const MAX_SEGMENTS_SETTING = 'tcpseq.preview.maxSegments';
  * with more segments than the setting allows is drawn around `around` (the editor's cursor line).
  */
 export function diagramFor(document: vscode.TextDocument, around: number | undefined = cursorLine(document)): DiagramSource {
-  const analysis = analysisFor(document);
   const maxSegments = vscode.workspace.getConfiguration('tcpseq.preview', document).get<number>('maxSegments', DEFAULT_MAX_SEGMENTS);
-  return timelineToMermaid(analysis.timeline, {
+  const draw = (analysis: Analysis) => timelineToMermaid(analysis.timeline, {
     diagnostics: analysis.diagnostics, l10n: localizer, maxSegments, around,
     moreHint: vscode.l10n.t('The setting {setting} draws more.', { setting: MAX_SEGMENTS_SETTING }),
   });
+  if (document.languageId !== MARKDOWN_LANGUAGE) return draw(analysisFor(document));
+  // Markdown notes: the tcpseq block at the cursor, analysed at its Markdown lines, so that
+  // clicking an arrow and moving the cursor work as in a .tcpseq file.
+  const chosen = blockAt(getMarkdownAnalysis(document), around);
+  if (!chosen) return draw(analyze(''));
+  const diagram = draw(chosen.block.analysis);
+  // Drawn for the lines where the cursor chooses this block: leaving them draws another block.
+  return diagram.drawn ? diagram : { ...diagram, drawn: chosen.region };
+}
+
+/**
+ * The block of a Markdown file that a cursor on `line` previews: the one holding the line, else the
+ * nearest above it, else the first. `region` is every line that chooses it.
+ */
+export function blockAt(blocks: readonly MarkdownBlockAnalysis[], line: number | undefined): { block: MarkdownBlockAnalysis; region: { firstLine: number; endLine?: number } } | undefined {
+  if (blocks.length === 0) return undefined;
+  let k = 0;
+  while (line !== undefined && k + 1 < blocks.length && blocks[k + 1].block.fenceLine <= line) k++;
+  return {
+    block: blocks[k],
+    region: { firstLine: k === 0 ? 0 : blocks[k].block.fenceLine, endLine: blocks[k + 1]?.block.fenceLine },
+  };
+}
+
+/** True for a Markdown file with at least one tcpseq block. */
+export function hasTcpseqBlock(document: vscode.TextDocument): boolean {
+  return getMarkdownAnalysis(document).length > 0;
 }
 
 /** The cursor's line in an editor showing the document (the active one first), if one does. */

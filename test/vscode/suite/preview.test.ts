@@ -162,6 +162,39 @@ describe('preview panel', function () {
     await closeAllPreviews();
     assert.strictEqual((await inspect()).length, 0, 'closed panels are forgotten');
   });
+
+  it('draws the tcpseq block at the cursor of Markdown notes, opened from the lens above it, and moves with the cursor', async () => {
+    await closeAllPreviews();
+    const editor = await open('notes.md');
+    const uri = editor.document.uri;
+    // notes.md: block 1's fence is line 5 (0-based 4), block 2's line 13 (0-based 12).
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const previews = lenses.filter((l) => l.command?.command === 'tcpseq.openPreviewToSide');
+    assert.deepStrictEqual(previews.map((l) => [l.range.start.line, l.command!.title, l.command!.arguments?.[1]]),
+      [[4, 'Preview diagram', 5], [12, 'Preview diagram', 13]]);
+    const showing = (firstLine: number) => (ps: PanelState[]) => {
+      const p = drawn(uri)(ps);
+      return p && p.lastUpdate!.diagram.map.messages[0] === firstLine && p;
+    };
+    // The second lens: the classmate's block, with its mistake marked at its Markdown line.
+    await vscode.commands.executeCommand(previews[1].command!.command, ...previews[1].command!.arguments!);
+    const second = await waitForPanel('block 2 to be drawn', showing(13), 30_000);
+    assert.deepStrictEqual(second.lastUpdate!.diagram.map.messages, [13, 14, 15]);
+    assert.match(second.lastUpdate!.diagram.source, /✗ line 16#58; ack should be y\+1/);
+    assert.strictEqual(second.lastRenderError, undefined);
+    assert.strictEqual(previewTabs().length, 1);
+    // The cursor in the first block: the same panel draws that one.
+    editor.selection = new vscode.Selection(6, 0, 6, 0);
+    const first = await waitForPanel('block 1 to be drawn', showing(5));
+    assert.doesNotMatch(first.lastUpdate!.diagram.source, /✗/);
+    // Prose after a block keeps it; the export is of the block drawn.
+    editor.selection = new vscode.Selection(9, 0, 9, 0);
+    const target = workspaceFile('out/notes-block-1.svg');
+    await vscode.commands.executeCommand('tcpseq.exportSvg', { uri, target });
+    const svg = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    assert.strictEqual(svg.match(/class="messageLine[01]"/g)?.length, 3, 'three arrows');
+    assert.doesNotMatch(svg, /✗/);
+  });
 });
 
 describe('export', function () {
