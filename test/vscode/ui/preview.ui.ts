@@ -112,6 +112,15 @@ export async function run(page: Page, ctx: UiContext): Promise<void> {
   await ctx.runCommand('View: Close All Editors');
   await ctx.runCommand('View: Show Explorer');
   await openFromExplorer(page, 'notes.md');
+  // "Preview diagram" above the second tcpseq fence: the live diagram of that block (its third
+  // arrow is the file's line 16, 0-based 15), not the first one's.
+  const lenses = page.locator('.codelens-decoration a', { hasText: 'Preview diagram' });
+  await lenses.nth(1).click();
+  const block = await frameWith(page, '#tcpseq-diagram svg [data-tcpseq-line="15"]');
+  if (await block.$('#tcpseq-diagram svg [data-tcpseq-line="6"]')) throw new Error('the lens drew the first block too');
+  ctx.log(`"Preview diagram" above the second fence drew that block (${await lenses.count()} lenses)`);
+  await ctx.runCommand('View: Close All Editors');
+  await openFromExplorer(page, 'notes.md');
   await ctx.runCommand('Markdown: Open Preview to the Side');
   const markdown = await frameWith(page, '.tcpseq-diagram[data-rendered="true"] svg');
   const drawn = await markdown.$$('.tcpseq-diagram[data-rendered="true"] svg');
