@@ -2,7 +2,8 @@
 // on the clipboard (GitHub draws ```mermaid blocks).
 import * as vscode from 'vscode';
 import type { PreviewManager } from './preview';
-import { diagramFor } from './previewSource';
+import { MARKDOWN_LANGUAGE, getMarkdownAnalysis } from './analysisCache';
+import { blockAt, cursorLine, diagramFor } from './previewSource';
 
 /** PNGs are drawn at twice the diagram's size: sharp on high-density screens and in slides. */
 const PNG_SCALE = 2;
@@ -83,7 +84,8 @@ async function askTarget(document: vscode.TextDocument, format: Format): Promise
 
 /**
  * `notes.tcpseq` -> `notes.svg` in the same folder (an imported capture's untitled document too:
- * it has the path it saves to); other untitled documents go to the workspace folder.
+ * it has the path it saves to); other untitled documents go to the workspace folder. Markdown
+ * notes get the number of the block drawn (`notes-2.svg`), so that each block has its own file.
  */
 export function defaultTarget(document: vscode.TextDocument, format: Format): vscode.Uri | undefined {
   const uri = document.uri;
@@ -95,7 +97,8 @@ export function defaultTarget(document: vscode.TextDocument, format: Format): vs
     return folder ? vscode.Uri.joinPath(folder, `diagram.${format}`) : undefined;
   }
   const base = uri.path.replace(/\.[^./]*$/, '');
-  return uri.with({ path: `${base}.${format}` });
+  const chosen = document.languageId === MARKDOWN_LANGUAGE ? blockAt(getMarkdownAnalysis(document), cursorLine(document)) : undefined;
+  return uri.with({ path: chosen ? `${base}-${chosen.fence.block.index + 1}.${format}` : `${base}.${format}` });
 }
 
 async function documentFor(manager: PreviewManager, args: ExportArgs): Promise<vscode.TextDocument | undefined> {

@@ -31,7 +31,7 @@ export function diagramFor(document: vscode.TextDocument, around: number | undef
   // clicking an arrow and moving the cursor work as in a .tcpseq file.
   const chosen = blockAt(getMarkdownAnalysis(document), around);
   if (!chosen) return draw(analyze(''));
-  const diagram = draw(chosen.block.analysis);
+  const diagram = draw(chosen.fence.analysis);
   // Drawn for the lines where the cursor chooses this block: leaving them draws another block.
   return diagram.drawn ? diagram : { ...diagram, drawn: chosen.region };
 }
@@ -40,12 +40,12 @@ export function diagramFor(document: vscode.TextDocument, around: number | undef
  * The block of a Markdown file that a cursor on `line` previews: the one holding the line, else the
  * nearest above it, else the first. `region` is every line that chooses it.
  */
-export function blockAt(blocks: readonly MarkdownBlockAnalysis[], line: number | undefined): { block: MarkdownBlockAnalysis; region: { firstLine: number; endLine?: number } } | undefined {
+export function blockAt(blocks: readonly MarkdownBlockAnalysis[], line: number | undefined): { fence: MarkdownBlockAnalysis; region: { firstLine: number; endLine?: number } } | undefined {
   if (blocks.length === 0) return undefined;
   let k = 0;
   while (line !== undefined && k + 1 < blocks.length && blocks[k + 1].block.fenceLine <= line) k++;
   return {
-    block: blocks[k],
+    fence: blocks[k],
     region: { firstLine: k === 0 ? 0 : blocks[k].block.fenceLine, endLine: blocks[k + 1]?.block.fenceLine },
   };
 }

@@ -2,6 +2,7 @@
 // `rendered`), follows edits, the cursor and the active editor, exports SVG and PNG files, and the
 // Markdown preview draws tcpseq fences through the extension's markdown-it plugin.
 import * as assert from 'node:assert';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workspaceFile } from './helpers';
 
@@ -187,7 +188,12 @@ describe('preview panel', function () {
     editor.selection = new vscode.Selection(6, 0, 6, 0);
     const first = await waitForPanel('block 1 to be drawn', showing(5));
     assert.doesNotMatch(first.lastUpdate!.diagram.source, /✗/);
-    // Prose after a block keeps it; the export is of the block drawn.
+    // Prose after a block keeps it; the export is of the block drawn, and is named after it.
+    editor.selection = new vscode.Selection(9, 0, 9, 0);
+    const { defaultTarget } = require(path.join(__dirname, '..', '..', '..', 'src', 'extension', 'export.js')) as typeof import('../../../src/extension/export');
+    assert.match(defaultTarget(editor.document, 'svg')?.path ?? '', /\/notes-1\.svg$/);
+    editor.selection = new vscode.Selection(16, 0, 16, 0);
+    assert.match(defaultTarget(editor.document, 'png')?.path ?? '', /\/notes-2\.png$/);
     editor.selection = new vscode.Selection(9, 0, 9, 0);
     const target = workspaceFile('out/notes-block-1.svg');
     await vscode.commands.executeCommand('tcpseq.exportSvg', { uri, target });
