@@ -56,6 +56,7 @@ export const DIAGNOSTIC_MESSAGES: MessageTable = {
   'segment.oldArrow': 'an old duplicate (`old`) arrives at its line: write it with `->`',
   'segment.optionNotOnSyn': '{option} is an option of SYN segments only',
   'segment.noFlags': 'a segment needs flags (SYN, ACK, FIN, RST, ...)',
+  'segment.noFlagsAckBit': 'a segment needs flags: ACK=1 here is the acknowledgment number 1; write ACK for the flag',
   'segment.ackWithoutFlag': 'ack= is written but the ACK flag is missing: only a segment with ACK has an acknowledgment number',
   'segment.ackWithoutFlagUnsync': 'ack= is written but the ACK flag is missing: only a segment with ACK has an acknowledgment number',
   'segment.missingAck': 'in {state} every segment but RST carries ACK: the segment is taken as if it carried the expected ACK',

@@ -550,7 +550,13 @@ class Model {
     // Flags: none at all is an error; from a synchronized state the segment is taken as an ACK.
     let hasAck = ackFlag;
     if (st.flagCount === 0) {
-      this.report(st.flagsRange ?? afterReceiver(st), 'error', 'missing-flags', msg('segment.noFlags'));
+      if (st.ackWrittenAsFlagBit()) {
+        // `C->S ACK=1, seq=x+1`: the textbook's ACK flag, which alone reads as the field ack=1.
+        const field = st.ack!.range;
+        this.report(field, 'error', 'missing-flags', msg('segment.noFlagsAckBit'), changeFix(field, 'ACK'));
+      } else {
+        this.report(st.flagsRange ?? afterReceiver(st), 'error', 'missing-flags', msg('segment.noFlags'));
+      }
       if (!s.synchronized) {
         if (draft) draft.inModel = false;
         return;

@@ -468,6 +468,11 @@ export class SegmentLine implements SegmentStatement {
     return which === 'seq' ? this.table.sliceOf(this.row, this.seqExprStart, this.seqEnd) : this.table.sliceOf(this.row, this.ackExprStart, this.ackEnd);
   }
 
+  /** True when the ack field is written `ACK=1`: the textbook's ACK flag, read as ack=1 where no other flag is written so. */
+  ackWrittenAsFlagBit(): boolean {
+    return this.ackWritten && this.table.sliceOf(this.row, this.places.ackStart, this.ackEnd).replace(/\s+/g, '') === 'ACK=1';
+  }
+
   toJSON(): SegmentStatement {
     return {
       kind: 'segment', range: plainRange(this.range), from: this.from, to: this.to, arrow: this.arrow,

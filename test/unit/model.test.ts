@@ -218,6 +218,18 @@ describe('model', () => {
       assert.doesNotMatch(fixed, /=1/);
     });
 
+    it('a line whose only flag is the textbook ACK=1 says that it reads as ack=1, and the fix writes ACK', () => {
+      const text = doc('C->S SYN seq=x', 'S->C SYN ACK seq=y ack=x+1', 'C->S ACK=1 seq=x+1');
+      const a = expectCodes(text, ['3:error:missing-flags']);
+      const d = a.diagnostics[0];
+      assert.equal(d.message, 'a segment needs flags: ACK=1 here is the acknowledgment number 1; write ACK for the flag');
+      assert.deepEqual([d.range.start.character, d.range.end.character, d.fix!.newText], [5, 10, 'ACK']);
+      expectCodes(applyFixes(text, nonOverlappingFixes(a.diagnostics)), []);
+      // Written in lower case, it is the field, and the message is the usual one.
+      assert.equal(analyze(doc('C->S SYN seq=x', 'S->C SYN ACK seq=y ack=x+1', 'C->S ack=1 seq=x+1')).diagnostics[0].message,
+        'a segment needs flags (SYN, ACK, FIN, RST, ...)');
+    });
+
     it('offers a name the document does not use yet for that ISN', () => {
       const a = analyze(doc('C->S SYN seq=y', 'S->C SYN ACK seq=y+1 ack=y+1'));
       assert.equal(a.diagnostics[0].fix!.newText, 'x');
