@@ -4,7 +4,7 @@
 //   - spacing: `C -> S  SYN+ACK seq = x + 1` becomes `C->S SYN ACK seq=x+1`; no trailing spaces;
 //   - case of keywords, flags, field names, arrows and state names (`syn_sent` -> `SYN_SENT`);
 //   - flags are joined by single spaces, in the order written (`SYN+ACK`, `SYN,ACK`,
-//     `SYN-ACK` -> `SYN ACK`);
+//     `SYN-ACK` -> `SYN ACK`), and so are fields (`SYN, seq=y, ack=x+1` -> `SYN seq=y ack=x+1`);
 //   - the body of a `par` block is indented by two spaces, everything else starts at column 0;
 //   - within each run of consecutive segment lines, the labels (`: text`) line up in one column,
 //     and so do trailing comments.
@@ -92,8 +92,9 @@ function formatFlagsAndFields(text: string): string | undefined {
     rest = rest.slice(m[0].length);
     const sep = /^[\s,+|-]*/.exec(rest)![0];
     rest = rest.slice(sep.length);
-    // A separator other than blanks must be followed by another flag.
-    if (/[,+|-]/.test(sep) && !/^[A-Za-z]+(?![A-Za-z0-9_=])/.test(rest)) return undefined;
+    // A separator other than blanks and commas must be followed by another flag (the parser reads
+    // a comma anywhere as a separator: `SYN, ACK, seq=y`, as textbook notes write it).
+    if (/[+|-]/.test(sep) && !/^[A-Za-z]+(?![A-Za-z0-9_=])/.test(rest)) return undefined;
   }
   if (flags.length === 0) return undefined;
   const fields: string[] = [];
@@ -109,9 +110,9 @@ function formatFlagsAndFields(text: string): string | undefined {
       return undefined;
     }
     rest = rest.slice(m[0].length);
-    // Fields are separated by blanks; anything glued on is not ours to reinterpret.
-    if (rest.length > 0 && !/^\s/.test(rest)) return undefined;
-    rest = rest.trimStart();
+    // Fields are separated by blanks or commas; anything else glued on is not ours to reinterpret.
+    if (rest.length > 0 && !/^[\s,]/.test(rest)) return undefined;
+    rest = rest.replace(/^[\s,]+/, '');
   }
   return [flags.join(' '), ...fields].join(' ');
 }

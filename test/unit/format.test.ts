@@ -93,6 +93,14 @@ describe('formatDocument', () => {
     assert.equal(formatDocument('C ~> S SYN-ACK   seq=y ack=x+1   mss=1460 SACKOK'), 'C~>S SYN ACK seq=y ack=x+1 mss=1460 sackok');
   });
 
+  it("writes the commas of textbook notes (and of Fix all's rewrite of SYN=1，) as spaces", () => {
+    assert.equal(formatDocument('S->C SYN,ACK,seq=y,ack=x+1'), 'S->C SYN ACK seq=y ack=x+1');
+    assert.equal(formatDocument('C->S ACK, seq=x+1, ack=y+1, len=10 : GET /'), 'C->S ACK seq=x+1 ack=y+1 len=10 : GET /');
+    // Other separators still need a flag after them; flags written as bits are left for their fix.
+    assert.equal(formatDocument('C->S SYN-seq=x'), 'C->S SYN-seq=x');
+    assert.equal(formatDocument('C->S SYN=1, seq=x'), 'C->S SYN=1, seq=x');
+  });
+
   it('keeps what the writer chose: field order, the Mermaid colon, state spellings, variables', () => {
     assert.equal(formatDocument('C->S:  SYN len=0 seq=X'), 'C->S: SYN len=0 seq=X');
     assert.equal(formatDocument('S :  syn_rcvd'), 'S: SYN_RCVD');
